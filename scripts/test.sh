@@ -1,0 +1,51 @@
+#!/bin/sh
+# Install what is needed, build, and run the whole test suite — README's second command and CI's.
+#
+#   scripts/test.sh [--quick]
+#
+# Steps: Debian packages → format and lint checks → the suite under AddressSanitizer +
+# UndefinedBehaviorSanitizer (every test on SQLite and on a throwaway PostgreSQL cluster) → the
+# suite again in a Release build → the fuzz targets for a bounded time. --quick skips the
+# Release build and the fuzzers (for a fast local loop).
+set -eu
+cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+jobs=$(nproc)
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "dependencies"
+scripts/install-deps.sh
+
+step "format and lint"
+scripts/check-format.sh
+scripts/lint.sh
+
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/hb-pg.XXXXXX")
+trap 'scripts/pg-test-cluster.sh stop "$pgdir"' EXIT INT TERM
+step "PostgreSQL test cluster"
+HB_TEST_PG_URL=$(scripts/pg-test-cluster.sh start "$pgdir")
+export HB_TEST_PG_URL
+echo "$HB_TEST_PG_URL"
+
+run_suite() {
+    dir=$1
+    shift
+    step "build $dir ($*)"
+    cmake -S . -B "$dir" "$@" >/dev/null
+    cmake --build "$dir" -j"$jobs"
+    step "test $dir"
+    (cd "$dir" && ctest -j"$jobs" --timeout 600 --output-on-failure)
+}
+
+# ASan: leaks are errors too; UBSan: any finding aborts (-fno-sanitize-recover).
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DHB_SANITIZE=ON
+if [ "$quick" -eq 0 ]; then
+    run_suite build/release -DCMAKE_BUILD_TYPE=Release
+    step "fuzz"
+    scripts/fuzz.sh "${HB_FUZZ_SECONDS:-20}"
+fi
+step "all tests passed"

@@ -1,0 +1,87 @@
+/*
+ * cli/cli.c — helpers shared by the subcommands (see cli.h).
+ */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "core/schema.h"
+
+int hb_cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("healthybay: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return HB_EXIT_FAIL;
+}
+
+int hb_cli_fail_last(void)
+{
+    return hb_cli_fail("%s", *hb_error_last() ? hb_error_last() : "failed");
+}
+
+int hb_cli_usage(const hb_cli_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "healthybay %s: ", cmd->name);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'healthybay %s --help'.\n", cmd->name);
+    va_end(ap);
+    return HB_EXIT_USAGE;
+}
+
+void hb_cli_common_init(hb_cli_common *common)
+{
+    common->db = hb_store_default_url();
+    common->format = hb_format_default(stdout);
+    common->exit_code = HB_EXIT_OK;
+}
+
+int hb_cli_getopt(const hb_cli_command *cmd, int argc, char **argv, const struct option *options,
+                  hb_cli_common *common)
+{
+    for (;;) {
+        int opt = getopt_long(argc, argv, "+", options, NULL);
+        switch (opt) {
+        case HB_OPT_DB:
+            common->db = optarg;
+            continue;
+        case HB_OPT_FORMAT:
+            if (hb_format_parse(&common->format, optarg) < 0) {
+                common->exit_code = hb_cli_usage(cmd, "%s", hb_error_last());
+                return HB_CLI_EXIT;
+            }
+            continue;
+        case HB_OPT_HELP:
+            fputs(cmd->help, stdout);
+            common->exit_code = HB_EXIT_OK;
+            return HB_CLI_EXIT;
+        case '?':
+        case ':':
+            fprintf(stderr, "Try 'healthybay %s --help'.\n", cmd->name);
+            common->exit_code = HB_EXIT_USAGE;
+            return HB_CLI_EXIT;
+        default:
+            return opt < 0 ? HB_CLI_END : opt;
+        }
+    }
+}
+
+int hb_cli_open_db(const hb_cli_common *common, hb_store **out)
+{
+    if (hb_schema_open(out, common->db) < 0)
+        return hb_cli_fail_last();
+    return 0;
+}
+
+int hb_cli_print_table(const hb_table *table, const hb_cli_common *common)
+{
+    if (hb_table_write(table, common->format, stdout) < 0 || fflush(stdout) != 0)
+        return hb_cli_fail("cannot write output");
+    return 0;
+}

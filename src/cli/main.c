@@ -1,0 +1,93 @@
+/*
+ * cli/main.c — the `healthybay` command: finds the subcommand and runs it.
+ *
+ * One binary, git-style. The command table below is the whole list; `healthybay --help` prints
+ * it. A command name may be two words ("db migrate"): the longest match wins.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "healthybay/common.h"
+
+static const hb_cli_command *const commands[] = {
+    &hb_cmd_db_migrate, &hb_cmd_db_status, &hb_cmd_regions, &hb_cmd_diseases, &hb_cmd_holidays,
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_help(FILE *out)
+{
+    fputs("healthybay — the Guangdong–Hong Kong–Macao Greater Bay Area health-cooperation hub\n"
+          "\n"
+          "Usage: healthybay <command> [options]   (healthybay <command> --help for details)\n"
+          "\n"
+          "Commands:\n",
+          out);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-14s %s\n", commands[i]->name, commands[i]->summary);
+    fputs("\n"
+          "The database is a SQLite file (--db FILE, or $HEALTHYBAY_DB, default ./healthybay.db)\n"
+          "or PostgreSQL (--db postgresql://user@host:port/dbname).\n"
+          "\n"
+          "Start here:\n"
+          "  healthybay db migrate --db gba.db     create a database with the reference data\n"
+          "  healthybay regions --db gba.db        see the regions you can report for\n",
+          out);
+}
+
+/* How many of argv's words name cmd ("db migrate" = 2), or 0 when they do not. */
+static int match(const hb_cli_command *cmd, int argc, char **argv)
+{
+    const char *p = cmd->name;
+    int words = 0;
+    while (*p) {
+        if (words >= argc)
+            return 0;
+        size_t len = strcspn(p, " ");
+        if (strlen(argv[words]) != len || strncmp(argv[words], p, len) != 0)
+            return 0;
+        words++;
+        p += len;
+        p += *p == ' ';
+    }
+    return words;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        if (argc >= 3 && strcmp(argv[1], "help") == 0) {
+            for (size_t i = 0; i < NCOMMANDS; i++)
+                if (match(commands[i], argc - 2, argv + 2)) {
+                    fputs(commands[i]->help, stdout);
+                    return HB_EXIT_OK;
+                }
+            fprintf(stderr, "healthybay: no command '%s'\n", argv[2]);
+            return HB_EXIT_USAGE;
+        }
+        print_help(argc < 2 ? stderr : stdout);
+        return argc < 2 ? HB_EXIT_USAGE : HB_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("healthybay %s\n", HB_VERSION);
+        return HB_EXIT_OK;
+    }
+    const hb_cli_command *best = NULL;
+    int best_words = 0;
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        int words = match(commands[i], argc - 1, argv + 1);
+        if (words > best_words) {
+            best = commands[i];
+            best_words = words;
+        }
+    }
+    if (!best) {
+        fprintf(stderr, "healthybay: '%s' is not a command. See 'healthybay --help'.\n", argv[1]);
+        return HB_EXIT_USAGE;
+    }
+    /* The command sees its own name as argv[0] and its options after it. */
+    optind = 0;
+    return best->run(argc - best_words, argv + best_words);
+}

@@ -1,0 +1,35 @@
+/*
+ * core/schema.c — the migration list (see schema.h).
+ */
+#include "core/schema.h"
+
+#include "core/refdata.h"
+
+/* Generated from src/store/migrations/ by tools/embed.c. */
+extern const unsigned char hb_sql_0001_reference[];
+
+static const hb_migration migrations[] = {
+    { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
+    { 2, "core", "load reference data (data/*.csv)", NULL, hb_refdata_load, "refdata-1" },
+};
+
+const hb_migration *hb_schema_migrations(size_t *count)
+{
+    *count = sizeof migrations / sizeof migrations[0];
+    return migrations;
+}
+
+int hb_schema_open(hb_store **out, const char *url)
+{
+    size_t count;
+    const hb_migration *list = hb_schema_migrations(&count);
+    int rc = hb_store_open(out, url, 0);
+    if (rc < 0)
+        return rc;
+    rc = hb_migrate_require_current(*out, list, count);
+    if (rc < 0) {
+        hb_store_close(*out);
+        *out = NULL;
+    }
+    return rc;
+}

@@ -1,0 +1,19 @@
+/*
+ * core/schema.h — the ordered list of every schema migration of every module.
+ *
+ * WHEN ADDING A MIGRATION: put the DDL in src/store/migrations/NNNN_name.sql (NNNN = the next
+ * version; the file's first comment names the owning module), declare its symbol below in
+ * schema.c, and append one entry. Never edit or reorder an applied migration: add a new one.
+ */
+#ifndef HB_CORE_SCHEMA_H
+#define HB_CORE_SCHEMA_H
+
+#include "store/migrate.h"
+
+/* The migrations; *count gets their number. */
+const hb_migration *hb_schema_migrations(size_t *count);
+
+/* Open the database at url and check it is fully migrated (every command but `db migrate`). */
+int hb_schema_open(hb_store **out, const char *url);
+
+#endif

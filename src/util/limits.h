@@ -1,0 +1,72 @@
+/*
+ * util/limits.h — every limit in healthybay, in one place, each with the reason for its value.
+ *
+ * A limit keeps bad or hostile input from exhausting memory or time. Each may be overridden at
+ * build time (-DHB_CSV_FIELD_MAX=...); the checks at the end refuse overrides that would break the
+ * relations the code relies on (sqliteLimit.h does the same).
+ */
+#ifndef HB_UTIL_LIMITS_H
+#define HB_UTIL_LIMITS_H
+
+/* One error message: long enough for "file:line:column: field 'x': reason" with a quoted value. */
+#ifndef HB_ERROR_MESSAGE_MAX
+#define HB_ERROR_MESSAGE_MAX 512
+#endif
+
+/* One CSV field. Surveillance values, codes and names are short; 64 KiB leaves room for free-text
+ * comments without letting a missing closing quote swallow a whole file into one field. */
+#ifndef HB_CSV_FIELD_MAX
+#define HB_CSV_FIELD_MAX (64 * 1024)
+#endif
+
+/* Columns in one CSV record. The widest file we read (fluBYBW, 140 districts) has 143. */
+#ifndef HB_CSV_FIELDS_MAX
+#define HB_CSV_FIELDS_MAX 1024
+#endif
+
+/* One CSV record (all fields together). */
+#ifndef HB_CSV_RECORD_MAX
+#define HB_CSV_RECORD_MAX (1024 * 1024)
+#endif
+
+/* Bad lines reported for one rejected file: enough to fix a systematic error, not a flood. */
+#ifndef HB_REPORT_ERRORS_MAX
+#define HB_REPORT_ERRORS_MAX 100
+#endif
+
+/* Time points in one series: 100 years of daily data. */
+#ifndef HB_SERIES_LENGTH_MAX
+#define HB_SERIES_LENGTH_MAX 36525
+#endif
+
+/* Default cap for a growable buffer that was given no explicit one (1 GiB). */
+#ifndef HB_BUF_DEFAULT_MAX
+#define HB_BUF_DEFAULT_MAX ((size_t)1 << 30)
+#endif
+
+/* A database URL or file path. */
+#ifndef HB_PATH_MAX
+#define HB_PATH_MAX 4096
+#endif
+
+/* Length of one SQL statement after placeholder rewriting; our statements are short and static. */
+#ifndef HB_SQL_MAX
+#define HB_SQL_MAX (64 * 1024)
+#endif
+
+/* Bound parameters in one prepared statement. */
+#ifndef HB_SQL_PARAMS_MAX
+#define HB_SQL_PARAMS_MAX 64
+#endif
+
+#if HB_ERROR_MESSAGE_MAX < 128
+#error "HB_ERROR_MESSAGE_MAX must leave room for a file name, a position and a reason"
+#endif
+#if HB_CSV_FIELD_MAX > HB_CSV_RECORD_MAX
+#error "a CSV field cannot be larger than a CSV record"
+#endif
+#if HB_CSV_FIELDS_MAX < 16
+#error "HB_CSV_FIELDS_MAX is too small for the reference data files"
+#endif
+
+#endif
