@@ -377,18 +377,25 @@ static void linear_predictor(hb_glm *g, const double *beta)
     }
 }
 
-static void solve_step(hb_glm *g)
+/* One IRLS step; HB_ERROR where R's Cdqrls stops on non-finite data ("NA/NaN/Inf in 'x'"). */
+static int solve_step(hb_glm *g)
 {
     const hb_glm_spec *s = &g->spec;
     for (size_t i = 0; i < s->n; i++) {
         double mu = g->mu[i], mu_eta = mu; /* log link: dmu/deta = linkinv(eta) */
         g->z[i] = (g->eta[i] - offset(s, i)) + (s->y[i] - mu) / mu_eta;
         g->w[i] = prior(s, i) > 0 ? sqrt(prior(s, i) * mu_eta * mu_eta / variance(s, mu)) : 0.0;
+        if (prior(s, i) > 0 && !(isfinite(g->w[i]) && isfinite(g->z[i] * g->w[i])))
+            return hb_error_set(HB_ERROR,
+                                "GLM: weighted least squares data not finite "
+                                "(observation %zu)",
+                                i + 1);
     }
     if (s->x)
         solve_dense(g);
     else
         solve_grouped(g);
+    return 0;
 }
 
 /* Halve the step towards the previous coefficients (glm.fit's inner loops 1 and 2). */
@@ -486,7 +493,9 @@ static int irls(hb_glm *g, double *devp, bool *conv, int *iterp)
     *conv = false;
     int iter;
     for (iter = 1; iter <= s->maxit; iter++) {
-        solve_step(g);
+        int rc = solve_step(g);
+        if (rc < 0)
+            return rc;
         bool finite = true;
         for (size_t j = 0; j < nc; j++)
             finite = finite && isfinite(g->start[j]);
@@ -495,7 +504,7 @@ static int irls(hb_glm *g, double *devp, bool *conv, int *iterp)
         memcpy(g->coef, g->start, nc * sizeof(double));
         linear_predictor(g, g->coef);
         dev = deviance(g);
-        int rc = correct_step(g, nc, have_old, &dev);
+        rc = correct_step(g, nc, have_old, &dev);
         if (rc < 0)
             return rc;
         if (fabs(dev - devold) / (fabs(dev) + 0.1) < s->epsilon) {

@@ -75,6 +75,14 @@ size_t fx_rows(const fx_table *t)
     return t->nrows;
 }
 
+bool fx_has_col(const fx_table *t, const char *name)
+{
+    for (size_t j = 0; j < t->ncols; j++)
+        if (strcmp(t->names[j], name) == 0)
+            return true;
+    return false;
+}
+
 size_t fx_col(const fx_table *t, const char *name)
 {
     for (size_t j = 0; j < t->ncols; j++)

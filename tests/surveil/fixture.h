@@ -8,6 +8,7 @@
 #ifndef HB_TESTS_SURVEIL_FIXTURE_H
 #define HB_TESTS_SURVEIL_FIXTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct fx_table fx_table;
@@ -16,6 +17,8 @@ typedef struct fx_table fx_table;
 fx_table *fx_load(const char *name);
 void fx_free(fx_table *t);
 size_t fx_rows(const fx_table *t);
+/* Whether the table has a column of that name. */
+bool fx_has_col(const fx_table *t, const char *name);
 /* Column index by name; fails the test when absent. */
 size_t fx_col(const fx_table *t, const char *name);
 const char *fx_str(const fx_table *t, size_t row, size_t col);
