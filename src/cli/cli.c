@@ -45,8 +45,7 @@ void hb_cli_common_init(hb_cli_common *common)
 /* The short options: every long option whose value is a letter ({"output", …, 'o'} is -o). */
 static void short_options(const struct option *options, char *out, size_t size)
 {
-    size_t n = 0;
-    out[n++] = '+'; /* stop at the first operand, as git does */
+    size_t n = 0; /* GNU order: options may come before or after the operands */
     for (const struct option *o = options; o->name && n + 3 < size; o++) {
         if (o->val > 0 && o->val < 128 &&
             ((o->val >= 'a' && o->val <= 'z') || (o->val >= 'A' && o->val <= 'Z'))) {
