@@ -17,6 +17,7 @@
 #define MATHLIB_STANDALONE
 #include <Rmath.h>
 
+#include "surveil/rt_int.h"
 #include "surveil/stats.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -147,7 +148,7 @@ static double si_mean(const double *si, size_t si_len)
 }
 
 /* prefix[t + 1] = sum_{s <= t} Lambda_s, with Lambda_0 = 0 (EpiEstim's NA, never used). */
-static void infectivity_prefix(double *prefix, const double *local, const double *imported,
+void hb_rt__infectivity_prefix(double *prefix, const double *local, const double *imported,
                                size_t length, const double *si, size_t si_len)
 {
     while (si_len > 1 && si[si_len - 1] == 0)
@@ -205,7 +206,7 @@ int hb_rt_estimate(hb_rt_window *out, size_t nwindows, const double *local, cons
     double *prefix = hb_mallocarray(length + 1, sizeof *prefix);
     if (!prefix)
         return HB_ENOMEM;
-    infectivity_prefix(prefix, local, imported, length, si, si_len);
+    hb_rt__infectivity_prefix(prefix, local, imported, length, si, si_len);
     double a_prior = (opt->mean_prior / opt->std_prior) * (opt->mean_prior / opt->std_prior);
     double b_prior = opt->std_prior * opt->std_prior / opt->mean_prior;
     double mean_si = si_mean(si, si_len);
@@ -273,7 +274,7 @@ static int draw_serial_intervals(double *means, double *prefix, double *si, cons
         int rc = hb_rt_discr_si(si, length, means[k], sd);
         if (rc < 0)
             return rc;
-        infectivity_prefix(prefix + k * (length + 1), local, imported, length, si, length);
+        hb_rt__infectivity_prefix(prefix + k * (length + 1), local, imported, length, si, length);
     }
     return 0;
 }
