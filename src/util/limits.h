@@ -39,6 +39,12 @@
 #define HB_SERIES_LENGTH_MAX 36525
 #endif
 
+/* Series in one input file: 10 million covers every region × disease × age group × measure of
+ * the Greater Bay Area many times over; past it a file is more likely a mistake than a workload. */
+#ifndef HB_SERIES_MAX
+#define HB_SERIES_MAX 10000000
+#endif
+
 /* Default cap for a growable buffer that was given no explicit one (1 GiB). */
 #ifndef HB_BUF_DEFAULT_MAX
 #define HB_BUF_DEFAULT_MAX ((size_t)1 << 30)

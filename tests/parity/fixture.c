@@ -1,4 +1,4 @@
-/* tests/surveil/fixture.c — see fixture.h. Test code: plain malloc is fine outside src/. */
+/* tests/parity/fixture.c — see fixture.h. Test code: plain malloc is fine outside src/. */
 #include "fixture.h"
 
 #include <math.h>

@@ -1,9 +1,9 @@
 /*
- * tests/surveil/fixture.h — read the committed parity fixtures (CSV with a header; numbers, "NA"
+ * tests/parity/fixture.h — read the committed parity fixtures (CSV with a header; numbers, "NA"
  * for missing) into columns of doubles, so a test can compare with R column by column.
  */
-#ifndef HB_TESTS_SURVEIL_FIXTURE_H
-#define HB_TESTS_SURVEIL_FIXTURE_H
+#ifndef HB_TESTS_PARITY_FIXTURE_H
+#define HB_TESTS_PARITY_FIXTURE_H
 
 #include <stddef.h>
 

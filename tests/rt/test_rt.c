@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fixture.h"
+#include "parity/fixture.h"
 #include "harness.h"
 #include "healthybay/rt.h"
 
