@@ -11,8 +11,8 @@
 #include "healthybay/common.h"
 
 static const hb_cli_command *const commands[] = {
-    &hb_cmd_demo,     &hb_cmd_db_migrate, &hb_cmd_db_status, &hb_cmd_regions,
-    &hb_cmd_diseases, &hb_cmd_holidays,   &hb_cmd_ingest,
+    &hb_cmd_demo,     &hb_cmd_db_migrate, &hb_cmd_db_status, &hb_cmd_regions,  &hb_cmd_diseases,
+    &hb_cmd_holidays, &hb_cmd_ingest,     &hb_cmd_rt,        &hb_cmd_forecast, &hb_cmd_backtest,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
