@@ -71,8 +71,8 @@ typedef struct hb_forecast_options {
     /* renewal: serial interval in periods (si[0] = 0), e.g. from hb_forecast_si_periods(). */
     const double *si;
     size_t si_len;
-    size_t
-        rt_window; /* periods in the Rt window; 0 = default for freq (7 days, 2 weeks, 1 month) */
+    size_t rt_window; /* periods in the Rt window; 0 = default for freq: 7 days, 3 weeks (chosen on
+                         the 2014-2016 Hong Kong influenza seasons), 1 month */
     /* seasonal-nb */
     size_t training_periods; /* 0 = default: 5 years (weekly, monthly), 3 years (daily) */
     int harmonics;           /* sine/cosine pairs, default 2 */

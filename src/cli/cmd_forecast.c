@@ -504,7 +504,7 @@ static int run_backtest(int argc, char **argv)
     "  baseline           the forecast hubs' baseline (FluSight-baseline): median = last value,\n" \
     "                     spread from past changes and their negatives, truncated at 0\n"          \
     "  renewal            renewal equation from the Rt posterior of the last --window periods\n"   \
-    "                     (default 7 days, 2 weeks, 1 month); needs a serial interval\n"           \
+    "                     (default 7 days, 3 weeks, 1 month); needs a serial interval\n"           \
     "  seasonal-nb        negative-binomial regression: yearly harmonics (--harmonics, 2),\n"      \
     "                     trend and recent level, on the last --training periods (default 5\n"     \
     "                     years; 3 years of daily data)\n"                                         \

@@ -86,7 +86,7 @@ size_t hb_forecast__rt_window(const hb_forecast_options *opt)
 {
     if (opt->rt_window > 0)
         return opt->rt_window;
-    return opt->freq == 365 ? 7 : opt->freq == 52 ? 2 : 1;
+    return opt->freq == 365 ? 7 : opt->freq == 52 ? 3 : 1;
 }
 
 void hb_forecast__from_samples(double *q, double *samples, size_t n)

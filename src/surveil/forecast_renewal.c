@@ -23,9 +23,12 @@
 #include "util/error.h"
 #include "util/limits.h"
 
-#define Q      HB_FORECAST_NQUANTILES
+#define Q               HB_FORECAST_NQUANTILES
 /* One-step errors used for the dispersion: two years of weeks, about 3 months of days. */
-#define RECENT 104
+#define RECENT          104
+/* Below a thousandth of a case of infectivity over the window (the far tail of the serial
+ * interval) the window carries no information about R. */
+#define MIN_INFECTIVITY 1e-3
 
 typedef struct posterior {
     double a_prior, b_prior;
@@ -112,7 +115,7 @@ int hb_forecast__renewal(double *q, const double *y, const double *imported, siz
         const posterior p = { 1, 5 }; /* EpiEstim's prior: mean 5, sd 5 = shape 1, scale 5 */
         double shape, scale;
         window_posterior(&shape, &scale, y, prefix, n - w, n - 1, &p);
-        if (prefix[n] - prefix[n - w] <= 0) {
+        if (prefix[n] - prefix[n - w] < MIN_INFECTIVITY) {
             rc = hb_error_set(HB_ENODATA,
                               "renewal: no cases within a serial interval of the "
                               "last %zu periods",

@@ -24,9 +24,10 @@ static int check_levels(const double *levels, size_t nq)
     if (nq < 5 || nq % 2 == 0)
         return hb_error_set(HB_EINVAL, "scoring needs an odd number (>= 5) of quantiles, got %zu",
                             nq);
-    for (size_t i = 0; i < nq; i++) {
+    for (size_t i = 0; i < nq; i++)
         if (!(levels[i] > 0 && levels[i] < 1) || (i > 0 && levels[i] <= levels[i - 1]))
             return hb_error_set(HB_EINVAL, "quantile levels must increase inside (0, 1)");
+    for (size_t i = 0; i < nq; i++) {
         if (fabs(levels[i] + levels[nq - 1 - i] - 1) > 1e-9)
             return hb_error_set(HB_EINVAL, "quantile levels must be symmetric around 0.5");
     }
