@@ -147,7 +147,7 @@ static int single(double *q, hb_forecast_model model, const double *y, const dou
     case HB_MODEL_SEASONAL_NB:
         return hb_forecast__seasonal_nb(q, y, n, opt);
     default:
-        assert(!"not a single model");
+        assert(model < HB_MODEL_ENSEMBLE); /* the ensembles are not single models */
         return HB_ERROR;
     }
 }
