@@ -28,6 +28,7 @@ enum {
     OPT_THREADS,
     OPT_START,
     OPT_SCORES_OUT,
+    OPT_VALUE_COLUMN,
 };
 
 /* What both commands are told. */
@@ -36,6 +37,7 @@ typedef struct fc_args {
     size_t horizon, window, samples, seed, training, harmonics, threads;
     hb_epi_si si;
     const char *start, *scores_out;
+    const char *value_column; /* --value-column, or NULL for `count` */
 } fc_args;
 
 static int parse_models(const hb_cli_command *cmd, const char *list, unsigned *out)
@@ -88,6 +90,9 @@ static int parse_option(const hb_cli_command *cmd, fc_args *a, int opt)
         return 0;
     case OPT_SCORES_OUT:
         a->scores_out = optarg;
+        return 0;
+    case OPT_VALUE_COLUMN:
+        a->value_column = optarg;
         return 0;
     default:
         return 0;
@@ -238,6 +243,7 @@ static const struct option fc_options[] = {
     { "threads", required_argument, NULL, OPT_THREADS },
     { "start", required_argument, NULL, OPT_START },
     { "scores-out", required_argument, NULL, OPT_SCORES_OUT },
+    { "value-column", required_argument, NULL, OPT_VALUE_COLUMN },
     { NULL, 0, NULL, 0 },
 };
 
@@ -278,7 +284,7 @@ static int run_forecast(int argc, char **argv)
     if (a.start || a.scores_out)
         return hb_cli_usage(&hb_cmd_forecast, "--start and --scores-out belong to 'backtest'");
     hb_series_set *set;
-    if (hb_epi_read(&set, argv[optind]) < 0)
+    if (hb_epi_read(&set, argv[optind], a.value_column) < 0)
         return hb_cli_fail_last();
     fc_run r = { .set = set, .a = &a };
     hb_progress_init(&r.progress);
@@ -476,7 +482,7 @@ static int run_backtest(int argc, char **argv)
                    (hb_epi_si_given(&a.si) ? 1u << HB_MODEL_RENEWAL : 0);
     a.models |= 1u << HB_MODEL_BASELINE; /* relative WIS is against it */
     hb_series_set *set;
-    if (hb_epi_read(&set, argv[optind]) < 0)
+    if (hb_epi_read(&set, argv[optind], a.value_column) < 0)
         return hb_cli_fail_last();
     fc_run *r = hb_xcalloc(1, sizeof *r);
     r->set = set;
@@ -514,7 +520,9 @@ static int run_backtest(int argc, char **argv)
     "Serial interval (renewal): --si-mean M --si-sd S (days) or --si-distr FILE.csv (per "         \
     "period);\n"                                                                                   \
     "defaults by disease with sources in data/serial_intervals.csv.\n"                             \
-    "Sampling: --samples N (default 1000), --seed S (default 1); --threads T (default 2).\n"
+    "Sampling: --samples N (default 1000), --seed S (default 1); --threads T (default 2).\n"       \
+    "--value-column NAME forecasts that column (non-negative numbers, e.g. ILI rates) instead\n"   \
+    "of the integer `count`.\n"
 
 const hb_cli_command hb_cmd_forecast = {
     "forecast",

@@ -215,7 +215,7 @@ static int run_rt(int argc, char **argv)
     if (hb_epi_si_check(&hb_cmd_rt, &a.si, true) != 0)
         return HB_EXIT_USAGE;
     hb_series_set *set;
-    if (hb_epi_read(&set, argv[optind]) < 0)
+    if (hb_epi_read(&set, argv[optind], NULL) < 0)
         return hb_cli_fail_last();
     int rc = a.uncertain ? check_uncertain(&a, hb_series_freq(set)) : 0;
     if (rc == 0)

@@ -141,11 +141,13 @@ int hb_epi_si_load(double **out, size_t *len, const hb_epi_si *si, int freq, siz
     return 0;
 }
 
-int hb_epi_read(hb_series_set **out, const char *path)
+int hb_epi_read(hb_series_set **out, const char *path, const char *value_column)
 {
     hb_series_options opt;
     hb_series_options_init(&opt);
-    opt.integer_values = true;
+    opt.integer_values = value_column == NULL;
+    if (value_column)
+        opt.value_column = value_column;
     opt.allow_missing = false;
     return hb_series_read(out, path, &opt);
 }

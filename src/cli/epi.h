@@ -38,8 +38,9 @@ int hb_epi_si_check(const hb_cli_command *cmd, const hb_epi_si *si, bool require
  */
 int hb_epi_si_load(double **out, size_t *len, const hb_epi_si *si, int freq, size_t len_hint);
 
-/* Read the series file with counts (non-negative integers, no missing values). */
-int hb_epi_read(hb_series_set **out, const char *path);
+/* Read the series file, no missing values: counts (non-negative integers) in `count`, or the
+ * non-negative numbers of value_column when it is not NULL (rates, for forecasting). */
+int hb_epi_read(hb_series_set **out, const char *path, const char *value_column);
 
 /* Append "key," (nothing when the file has no key columns) to buf. */
 int hb_epi_put_key(hb_buf *buf, const hb_series *s);
