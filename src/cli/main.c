@@ -10,8 +10,23 @@
 #include "cli/cli.h"
 #include "healthybay/common.h"
 
+/* One entry per line, so that parallel additions merge cleanly. */
 static const hb_cli_command *const commands[] = {
-    &hb_cmd_db_migrate, &hb_cmd_db_status, &hb_cmd_regions, &hb_cmd_diseases, &hb_cmd_holidays,
+    /* clang-format off */
+    &hb_cmd_demo,
+    &hb_cmd_db_migrate,
+    &hb_cmd_db_status,
+    &hb_cmd_regions,
+    &hb_cmd_diseases,
+    &hb_cmd_holidays,
+    &hb_cmd_ingest,
+    &hb_cmd_bulletin,
+    &hb_cmd_alerts,
+    &hb_cmd_alert,
+    &hb_cmd_rt,
+    &hb_cmd_forecast,
+    &hb_cmd_backtest,
+    /* clang-format on */
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

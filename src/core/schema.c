@@ -7,10 +7,15 @@
 
 /* Generated from src/store/migrations/ by tools/embed.c. */
 extern const unsigned char hb_sql_0001_reference[];
+extern const unsigned char hb_sql_0003_warn_counts[];
+extern const unsigned char hb_sql_0004_warn_alerts[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
     { 2, "core", "load reference data (data/*.csv)", NULL, hb_refdata_load, "refdata-1" },
+    { 3, "warn", "surveillance counts and their revisions", (const char *)hb_sql_0003_warn_counts,
+      NULL, NULL },
+    { 4, "warn", "alerts and their history", (const char *)hb_sql_0004_warn_alerts, NULL, NULL },
 };
 
 const hb_migration *hb_schema_migrations(size_t *count)

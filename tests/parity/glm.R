@@ -1,6 +1,10 @@
 # GLM fixtures: what R's glm.fit / glm.nb give for the problems our fitter (src/surveil/glm.c)
-# must reproduce. Writes fixtures/glm_input.csv (one row per observation) and
-# fixtures/glm_expected.csv (problem, quantity, index, value).
+# must reproduce.
+#
+#   Rscript tests/parity/glm.R          (from the project root; needs r-cran-surveillance)
+#
+# Writes tests/parity/glm/input.csv (one row per observation) and tests/parity/glm/expected.csv
+# (problem, quantity, index, value), read by tests/surveil/test_glm.c.
 #
 # Problems:
 #   flex10   quasi-Poisson, y ~ 1 + wtime + seasgroups (10 levels), prior weights: a Farrington
@@ -10,7 +14,8 @@
 #   nbfix    negative binomial with theta = 4, same design
 #   nbest    MASS::glm.nb, same design (theta estimated)
 suppressMessages({ library(surveillance); library(MASS) })
-out <- if (exists("fixture_dir")) fixture_dir else "fixtures"
+out <- file.path("tests", "parity", "glm")
+dir.create(out, showWarnings = FALSE, recursive = TRUE)
 data(salmNewport); data(salmAllOnset)
 tot <- rowSums(observed(salmNewport))
 inp <- list(); exp <- list()
@@ -68,5 +73,5 @@ put("harm", "x0", c(1, cos(2 * pi / p * 105), sin(2 * pi / p * 105)))
 inp <- do.call(rbind, inp)
 inp$c1 <- sprintf("%.17g", inp$c1); inp$c2 <- sprintf("%.17g", inp$c2)
 inp$weight <- sprintf("%.17g", inp$weight)
-write.csv(inp, file.path(out, "glm_input.csv"), row.names = FALSE, quote = FALSE)
-write.csv(do.call(rbind, exp), file.path(out, "glm_expected.csv"), row.names = FALSE, quote = FALSE)
+write.csv(inp, file.path(out, "input.csv"), row.names = FALSE, quote = FALSE)
+write.csv(do.call(rbind, exp), file.path(out, "expected.csv"), row.names = FALSE, quote = FALSE)

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fixture.h"
 #include "harness.h"
 #include "healthybay/date.h"
+#include "parity/fixture.h"
 
 #define LEN_MAX 4000
 
@@ -25,18 +25,17 @@ typedef struct series {
 
 void parity_params(hb_surveil_params *p, const char *config)
 {
-    fx_table *t = fx_load("detect_configs.csv");
-    size_t cc = fx_col(t, "config"), cm = fx_col(t, "method"), co = fx_col(t, "options");
+    fixture *t = fixture_load("surveillance/detect_configs.csv");
     bool found = false;
-    for (size_t r = 0; r < fx_rows(t) && !found; r++) {
-        if (strcmp(fx_str(t, r, cc), config) != 0)
+    for (size_t r = 0; r < t->nrows && !found; r++) {
+        if (strcmp(fixture_text(t, "config", r), config) != 0)
             continue;
         found = true;
         hb_surveil_method m;
-        CHECK_OK(hb_surveil_method_parse(&m, fx_str(t, r, cm)));
+        CHECK_OK(hb_surveil_method_parse(&m, fixture_text(t, "method", r)));
         hb_surveil_params_init(p, m);
         char opts[512];
-        snprintf(opts, sizeof opts, "%s", fx_str(t, r, co));
+        snprintf(opts, sizeof opts, "%s", fixture_text(t, "options", r));
         for (char *save = NULL, *tok = strtok_r(opts, ";", &save); tok;
              tok = strtok_r(NULL, ";", &save)) {
             char *eq = strchr(tok, '=');
@@ -45,7 +44,7 @@ void parity_params(hb_surveil_params *p, const char *config)
             CHECK_OK(hb_surveil_params_set(p, tok, eq + 1));
         }
     }
-    fx_free(t);
+    fixture_free(t);
     CHECK_MSG(found, "no configuration %s", config);
 }
 
@@ -53,27 +52,26 @@ void parity_params(hb_surveil_params *p, const char *config)
 static void load_series(series *s, const char *dataset, const char *name)
 {
     char file[128];
-    snprintf(file, sizeof file, "input_%s.csv", dataset);
-    fx_table *t = fx_load(file);
-    size_t cs = fx_col(t, "series"), cd = fx_col(t, "date"), cn = fx_col(t, "count");
-    long cp = fx_has_col(t, "population") ? (long)fx_col(t, "population") : -1;
+    snprintf(file, sizeof file, "surveillance/input_%s.csv", dataset);
+    fixture *t = fixture_load(file);
+    const double *count = fixture_col(t, "count");
+    const double *pop = fixture_has(t, "population") ? fixture_col(t, "population") : NULL;
     memset(s, 0, sizeof *s);
     snprintf(s->dataset, sizeof s->dataset, "%s", dataset);
     snprintf(s->name, sizeof s->name, "%s", name);
-    for (size_t r = 0; r < fx_rows(t); r++) {
-        if (strcmp(fx_str(t, r, cs), name) != 0)
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (strcmp(fixture_text(t, "series", r), name) != 0)
             continue;
         CHECK(s->length < LEN_MAX);
-        const char *d = fx_str(t, r, cd);
+        const char *d = fixture_text(t, "date", r);
         CHECK_OK(hb_date_parse(&s->dates[s->length], d, strlen(d)));
-        s->counts[s->length] = fx_num(t, r, cn);
-        if (cp >= 0)
-            s->population[s->length] = fx_num(t, r, (size_t)cp);
+        s->counts[s->length] = count[r];
+        s->population[s->length] = pop ? pop[r] : NAN;
         s->length++;
     }
-    fx_free(t);
+    fixture_free(t);
     CHECK(s->length > 1);
-    s->has_population = cp >= 0;
+    s->has_population = pop != NULL;
     hb_date step = s->dates[1] - s->dates[0];
     s->freq = step == 1 ? 365 : step == 7 ? 52 : 12;
 }
@@ -101,13 +99,13 @@ static void note(tally *t, const series *s, const char *date, const char *what, 
 }
 
 /* Compare rows [r0, r1) of the fixture (one series) with our run. */
-static void compare(tally *tl, fx_table *t, size_t r0, size_t r1, const series *s,
+static void compare(tally *tl, const fixture *t, size_t r0, size_t r1, const series *s,
                     const hb_surveil_params *p)
 {
-    size_t cd = fx_col(t, "date"), ce = fx_col(t, "expected"), cu = fx_col(t, "upperbound"),
-           ca = fx_col(t, "alarm"), cp = fx_col(t, "pvalue");
+    const double *ce = fixture_col(t, "expected"), *cu = fixture_col(t, "upperbound"),
+                 *ca = fixture_col(t, "alarm"), *cp = fixture_col(t, "pvalue");
     hb_date first;
-    const char *d0 = fx_str(t, r0, cd);
+    const char *d0 = fixture_text(t, "date", r0);
     CHECK_OK(hb_date_parse(&first, d0, strlen(d0)));
     size_t from = 0;
     while (from < s->length && s->dates[from] != first)
@@ -126,29 +124,27 @@ static void compare(tally *tl, fx_table *t, size_t r0, size_t r1, const series *
     hb_surveil_work_free(w);
     for (size_t i = 0; i < n; i++) {
         size_t r = r0 + i;
-        const char *date = fx_str(t, r, cd);
-        double ra = fx_num(t, r, ca), rp = fx_num(t, r, cp);
+        const char *date = fixture_text(t, "date", r);
         tl->rows++;
-        if ((isnan(ra) ? -1 : (int)ra) != al[i])
-            note(tl, s, date, "alarm", al[i], ra);
-        if (!near(ex[i], fx_num(t, r, ce)))
-            note(tl, s, date, "expected", ex[i], fx_num(t, r, ce));
-        if (!near(up[i], fx_num(t, r, cu)))
-            note(tl, s, date, "upperbound", up[i], fx_num(t, r, cu));
-        if (!isnan(rp) && !near(pv[i], rp))
-            note(tl, s, date, "pvalue", pv[i], rp);
+        if ((isnan(ca[r]) ? -1 : (int)ca[r]) != al[i])
+            note(tl, s, date, "alarm", al[i], ca[r]);
+        if (!near(ex[i], ce[r]))
+            note(tl, s, date, "expected", ex[i], ce[r]);
+        if (!near(up[i], cu[r]))
+            note(tl, s, date, "upperbound", up[i], cu[r]);
+        if (!isnan(cp[r]) && !near(pv[i], cp[r]))
+            note(tl, s, date, "pvalue", pv[i], cp[r]);
     }
 }
 
 /* Series R failed on must fail here too. */
 static void check_errors(const char *config, const hb_surveil_params *p, series *s)
 {
-    fx_table *t = fx_load("detect_errors.csv");
-    size_t cc = fx_col(t, "config"), cd = fx_col(t, "dataset"), cs = fx_col(t, "series");
-    for (size_t r = 0; r < fx_rows(t); r++) {
-        if (strcmp(fx_str(t, r, cc), config) != 0)
+    fixture *t = fixture_load("surveillance/detect_errors.csv");
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (strcmp(fixture_text(t, "config", r), config) != 0)
             continue;
-        load_series(s, fx_str(t, r, cd), fx_str(t, r, cs));
+        load_series(s, fixture_text(t, "dataset", r), fixture_text(t, "series", r));
         static double ex[LEN_MAX], up[LEN_MAX];
         static signed char al[LEN_MAX];
         hb_surveil_result res = { ex, up, al, NULL };
@@ -162,7 +158,7 @@ static void check_errors(const char *config, const hb_surveil_params *p, series 
         hb_surveil_work_free(w);
         CHECK_MSG(rc < 0, "R fails on %s/%s but healthybay does not", s->dataset, s->name);
     }
-    fx_free(t);
+    fixture_free(t);
 }
 
 void parity_run(const char *config)
@@ -170,25 +166,27 @@ void parity_run(const char *config)
     hb_surveil_params p;
     parity_params(&p, config);
     char file[128];
-    snprintf(file, sizeof file, "detect_%s.csv", config);
-    fx_table *t = fx_load(file);
-    size_t cd = fx_col(t, "dataset"), cs = fx_col(t, "series");
+    snprintf(file, sizeof file, "surveillance/detect_%s.csv", config);
+    fixture *t = fixture_load(file);
     series *s = malloc(sizeof *s);
     CHECK(s != NULL);
     tally tl = { 0 };
-    for (size_t r0 = 0; r0 < fx_rows(t);) {
+    for (size_t r0 = 0; r0 < t->nrows;) {
+        const char *ds = fixture_text(t, "dataset", r0), *nm = fixture_text(t, "series", r0);
         size_t r1 = r0;
-        while (r1 < fx_rows(t) && strcmp(fx_str(t, r1, cd), fx_str(t, r0, cd)) == 0 &&
-               strcmp(fx_str(t, r1, cs), fx_str(t, r0, cs)) == 0)
+        while (r1 < t->nrows && strcmp(fixture_text(t, "dataset", r1), ds) == 0 &&
+               strcmp(fixture_text(t, "series", r1), nm) == 0)
             r1++;
-        load_series(s, fx_str(t, r0, cd), fx_str(t, r0, cs));
+        load_series(s, ds, nm);
         compare(&tl, t, r0, r1, s, &p);
         r0 = r1;
     }
     check_errors(config, &p, s);
     free(s);
-    fx_free(t);
-    CHECK_MSG(tl.rows > 0, "fixture %s is empty", file);
-    CHECK_MSG(tl.bad == 0, "%s: %zu values differ from R in %zu rows, e.g.\n  %s\n  %s\n  %s\n  %s",
+    size_t rows = t->nrows;
+    fixture_free(t);
+    CHECK_MSG(rows > 0, "fixture %s is empty", file);
+    CHECK_MSG(tl.bad == 0,
+              "%s: %zu values differ from R (%zu rows compared), e.g.\n  %s\n  %s\n  %s\n  %s",
               config, tl.bad, tl.rows, tl.first[0], tl.first[1], tl.first[2], tl.first[3]);
 }

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fixture.h"
 #include "harness.h"
+#include "parity/fixture.h"
 #include "surveil/glm.h"
 
 #define TOL 1e-9
@@ -20,56 +20,47 @@ typedef struct problem {
 
 static void load_problem(problem *p, const char *name)
 {
-    fx_table *t = fx_load("glm_input.csv");
-    size_t cp = fx_col(t, "problem"), cy = fx_col(t, "y"), cw = fx_col(t, "weight"),
-           cg = fx_col(t, "group"), ct = fx_col(t, "trend"), cc1 = fx_col(t, "c1"),
-           cc2 = fx_col(t, "c2");
+    fixture *t = fixture_load("glm/input.csv");
+    const double *y = fixture_col(t, "y"), *w = fixture_col(t, "weight"),
+                 *g = fixture_col(t, "group"), *tr = fixture_col(t, "trend"),
+                 *c1 = fixture_col(t, "c1"), *c2 = fixture_col(t, "c2");
     memset(p, 0, sizeof *p);
-    for (size_t r = 0; r < fx_rows(t); r++)
-        if (strcmp(fx_str(t, r, cp), name) == 0) {
-            CHECK(p->n < 600);
-            p->y[p->n] = fx_num(t, r, cy);
-            p->weight[p->n] = fx_num(t, r, cw);
-            p->group[p->n] = (uint32_t)fx_num(t, r, cg) - 1;
-            p->trend[p->n] = fx_num(t, r, ct);
-            p->x[p->n] = fx_num(t, r, cc1); /* columns moved into place below */
-            p->x[600 + p->n] = fx_num(t, r, cc2);
-            p->n++;
+    size_t n = 0, rows[600];
+    for (size_t r = 0; r < t->nrows; r++)
+        if (strcmp(fixture_text(t, "problem", r), name) == 0) {
+            CHECK(n < 600);
+            rows[n++] = r;
         }
-    fx_free(t);
-    CHECK(p->n > 0);
+    CHECK(n > 0);
+    p->n = n;
     /* Dense layout: intercept, c1, c2, each n long. */
-    double c1[600], c2[600];
-    memcpy(c1, p->x, p->n * sizeof(double));
-    memcpy(c2, p->x + 600, p->n * sizeof(double));
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < n; i++) {
+        size_t r = rows[i];
+        p->y[i] = y[r];
+        p->weight[i] = w[r];
+        p->group[i] = (uint32_t)g[r] - 1;
+        p->trend[i] = tr[r];
         p->x[i] = 1;
-        p->x[p->n + i] = c1[i];
-        p->x[2 * p->n + i] = c2[i];
+        p->x[n + i] = c1[r];
+        p->x[2 * n + i] = c2[r];
     }
+    fixture_free(t);
 }
 
 /* R's results, loaded once per test (each test is its own process). */
-static fx_table *results;
+static fixture *results;
 
 /* R's value of quantity[index] (1-based) for problem. */
 static double expected(const char *name, const char *quantity, size_t index)
 {
     if (!results)
-        results = fx_load("glm_expected.csv");
-    fx_table *t = results;
-    size_t cp = fx_col(t, "problem"), cq = fx_col(t, "quantity"), ci = fx_col(t, "index"),
-           cv = fx_col(t, "value");
-    double v = NAN;
-    bool found = false;
-    for (size_t r = 0; r < fx_rows(t) && !found; r++)
-        if (strcmp(fx_str(t, r, cp), name) == 0 && strcmp(fx_str(t, r, cq), quantity) == 0 &&
-            (size_t)fx_num(t, r, ci) == index) {
-            v = fx_num(t, r, cv);
-            found = true;
-        }
-    CHECK_MSG(found, "no %s[%zu] for %s in the fixture", quantity, index, name);
-    return v;
+        results = fixture_load("glm/expected.csv");
+    const double *idx = fixture_col(results, "index"), *val = fixture_col(results, "value");
+    for (size_t r = 0; r < results->nrows; r++)
+        if ((size_t)idx[r] == index && strcmp(fixture_text(results, "problem", r), name) == 0 &&
+            strcmp(fixture_text(results, "quantity", r), quantity) == 0)
+            return val[r];
+    hb_test_fail(__FILE__, __LINE__, "no %s[%zu] for %s in the fixture", quantity, index, name);
 }
 
 /* Fitted values, working weights, hat values and dispersion against R. */
@@ -119,7 +110,7 @@ TEST(glm__grouped_trend_weights_like_r)
     CHECK_NEAR_REL(eta0, expected("flex10", "eta0", 1), TOL);
     CHECK_NEAR_REL(var, expected("flex10", "var0", 1), TOL);
     hb_glm_free(g);
-    fx_free(results);
+    fixture_free(results);
     results = NULL;
 }
 
@@ -141,7 +132,7 @@ TEST(glm__intercept_and_trend_like_r)
     CHECK_NEAR_REL(hb_glm_predict(g, &row, &eta0), expected("trend1", "var0", 1), TOL);
     CHECK_NEAR_REL(eta0, expected("trend1", "eta0", 1), TOL);
     hb_glm_free(g);
-    fx_free(results);
+    fixture_free(results);
     results = NULL;
 }
 
@@ -171,7 +162,7 @@ static void check_dense(const char *name, hb_glm_family family, double theta)
     CHECK_NEAR_REL(hb_glm_predict(g, &row, &eta0), expected(name, "var0", 1), 1e-8);
     CHECK_NEAR_REL(eta0, expected(name, "eta0", 1), TOL);
     hb_glm_free(g);
-    fx_free(results);
+    fixture_free(results);
     results = NULL;
 }
 

@@ -3,18 +3,25 @@
 # (tests/surveil/test_parity.c, tests/cli/test_detect.sh) run healthybay on the same inputs and
 # demand identical alarms and expected / upperbound within 1e-6 relative.
 #
-# Writes, in fixtures/:
+#   Rscript tests/parity/surveillance.R     (from the project root; about two minutes)
+#
+# Writes, in tests/parity/surveillance/:
 #   input_<dataset>.csv       series,date,count[,population]   (healthybay detect's input format)
 #   detect_configs.csv        config,method,options             (options: name=value;… as the CLI's
 #                                                              --name value, kebab-case R names)
 #   detect_<config>.csv       dataset,series,date,expected,upperbound,alarm,pvalue  (R's results;
 #                             NA where R gives NA)
+#   detect_errors.csv         config,dataset,series,message     (series R stops on: healthybay
+#                                                              must fail on them too)
 #
 # Every series is a date-indexed sts (epochAsDate = TRUE), so R finds reference weeks by date as
-# healthybay does. Runs in about two minutes; rerun with `Rscript detect.R` in tests/parity/.
+# healthybay does. CI has no R, so the files are committed; rerun after upgrading surveillance and
+# review the diff.
 suppressMessages({ library(surveillance); library(MASS) })
+stopifnot(packageVersion("surveillance") == "1.20.3")
 options(warn = -1)
-out <- if (exists("fixture_dir")) fixture_dir else "fixtures"
+out <- file.path("tests", "parity", "surveillance")
+dir.create(out, showWarnings = FALSE, recursive = TRUE)
 num <- function(v) ifelse(is.na(v), "NA", sprintf("%.12g", v))
 
 # ---- datasets --------------------------------------------------------------------------------
