@@ -167,8 +167,9 @@ int hb_surveil_method_parse(hb_surveil_method *out, const char *name);
  */
 int hb_surveil_params_set(hb_surveil_params *params, const char *name, const char *value);
 
-/* The i-th parameter name hb_surveil_params_set() knows; NULL past the end. */
-const char *hb_surveil_params_name(size_t i);
+/* The i-th parameter name hb_surveil_params_set() knows, NULL past the end; *is_flag (if not
+ * NULL) says whether it is a true/false switch. */
+const char *hb_surveil_params_name(size_t i, bool *is_flag);
 
 /*
  * The first index R's default range starts at (for EARS baseline + 1 … for Farrington flexible

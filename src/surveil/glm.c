@@ -632,7 +632,10 @@ int hb_glm_fit_nb(hb_glm *g, const hb_glm_spec *spec, double *theta, hb_glm_resu
     double lm = nb_loglik(&s, th, g->mu_prev), lm0 = lm + 2 * d1;
     for (int iter = 1; iter <= maxit && fabs(lm0 - lm) / d1 + fabs(del) > eps; iter++) {
         if (!(th > 0) || !isfinite(th))
-            return hb_error_set(HB_ERROR, "GLM: theta of the negative binomial is %g", th);
+            return hb_error_set(HB_ERROR,
+                                "GLM: the negative binomial dispersion cannot be "
+                                "estimated (theta %g; all counts alike?)",
+                                th);
         for (size_t i = 0; i < s.n; i++)
             g->etabuf[i] = log(g->mu_prev[i]);
         s.family = HB_GLM_NEGBIN;
@@ -648,7 +651,10 @@ int hb_glm_fit_nb(hb_glm *g, const hb_glm_spec *spec, double *theta, hb_glm_resu
         lm = nb_loglik(&s, th, g->mu_prev);
     }
     if (!(th > 0) || !isfinite(th))
-        return hb_error_set(HB_ERROR, "GLM: theta of the negative binomial is %g", th);
+        return hb_error_set(HB_ERROR,
+                            "GLM: the negative binomial dispersion cannot be "
+                            "estimated (theta %g; all counts alike?)",
+                            th);
     *theta = th;
     if (result)
         *result = g->res;

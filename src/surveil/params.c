@@ -214,7 +214,11 @@ int hb_surveil_params_set(hb_surveil_params *p, const char *name, const char *va
     return hb_error_set(HB_EINVAL, "no detection parameter '%s'", name);
 }
 
-const char *hb_surveil_params_name(size_t i)
+const char *hb_surveil_params_name(size_t i, bool *is_flag)
 {
-    return i < sizeof options / sizeof options[0] ? options[i].name : NULL;
+    if (i >= sizeof options / sizeof options[0])
+        return NULL;
+    if (is_flag)
+        *is_flag = options[i].kind == K_BOOL;
+    return options[i].name;
 }
