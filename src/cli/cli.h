@@ -83,5 +83,6 @@ extern const hb_cli_command hb_cmd_regions, hb_cmd_diseases, hb_cmd_holidays;
 extern const hb_cli_command hb_cmd_demo, hb_cmd_ingest, hb_cmd_bulletin;
 extern const hb_cli_command hb_cmd_alerts, hb_cmd_alert;
 extern const hb_cli_command hb_cmd_rt, hb_cmd_forecast, hb_cmd_backtest;
+extern const hb_cli_command hb_cmd_detect;
 
 #endif

@@ -23,6 +23,7 @@ static const hb_cli_command *const commands[] = {
     &hb_cmd_bulletin,
     &hb_cmd_alerts,
     &hb_cmd_alert,
+    &hb_cmd_detect,
     &hb_cmd_rt,
     &hb_cmd_forecast,
     &hb_cmd_backtest,
