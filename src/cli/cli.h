@@ -81,7 +81,7 @@ int hb_cli_print_table(const hb_table *table, const hb_cli_common *common);
 extern const hb_cli_command hb_cmd_db_migrate, hb_cmd_db_status;
 extern const hb_cli_command hb_cmd_regions, hb_cmd_diseases, hb_cmd_holidays;
 extern const hb_cli_command hb_cmd_demo, hb_cmd_ingest, hb_cmd_bulletin;
-extern const hb_cli_command hb_cmd_alerts, hb_cmd_alert;
+extern const hb_cli_command hb_cmd_alerts, hb_cmd_alert, hb_cmd_run_daily;
 extern const hb_cli_command hb_cmd_rt, hb_cmd_forecast, hb_cmd_backtest;
 extern const hb_cli_command hb_cmd_detect;
 

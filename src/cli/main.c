@@ -21,6 +21,7 @@ static const hb_cli_command *const commands[] = {
     &hb_cmd_holidays,
     &hb_cmd_ingest,
     &hb_cmd_bulletin,
+    &hb_cmd_run_daily,
     &hb_cmd_alerts,
     &hb_cmd_alert,
     &hb_cmd_detect,

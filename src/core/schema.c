@@ -9,6 +9,7 @@
 extern const unsigned char hb_sql_0001_reference[];
 extern const unsigned char hb_sql_0003_warn_counts[];
 extern const unsigned char hb_sql_0004_warn_alerts[];
+extern const unsigned char hb_sql_0005_warn_daily[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
@@ -16,6 +17,8 @@ static const hb_migration migrations[] = {
     { 3, "warn", "surveillance counts and their revisions", (const char *)hb_sql_0003_warn_counts,
       NULL, NULL },
     { 4, "warn", "alerts and their history", (const char *)hb_sql_0004_warn_alerts, NULL, NULL },
+    { 5, "warn", "daily runs, signals, Rt and forecasts", (const char *)hb_sql_0005_warn_daily,
+      NULL, NULL },
 };
 
 const hb_migration *hb_schema_migrations(size_t *count)

@@ -13,6 +13,11 @@
  * UTC time such as 2024-02-01T09:00:00Z) so tests and demos can pin the clock. */
 char *hb_timestamp_now(char out[HB_TIMESTAMP_STRLEN]);
 
+/* Seconds since 1970-01-01 UTC now (HEALTHYBAY_NOW honoured as above). */
+int64_t hb_unix_now(void);
+/* A Unix time as "YYYY-MM-DDTHH:MM:SS.000Z"; returns out. */
+char *hb_timestamp_at(char out[HB_TIMESTAMP_STRLEN], int64_t unix_seconds);
+
 /* Monotonic nanoseconds, for measuring durations only. */
 uint64_t hb_monotonic_ns(void);
 

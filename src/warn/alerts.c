@@ -47,10 +47,11 @@ static int min_int(int a, int b)
 hb_alert_level hb_alert_level_of(const hb_alert_rules *rules, const hb_alert_evidence *ev,
                                  hb_buf *why)
 {
-    int alarms = 0, methods = (int)ev->nresults;
+    int alarms = 0, methods = 0; /* methods that gave a verdict (not R's NA) */
     double excess = -1;
     for (size_t i = 0; i < ev->nresults; i++) {
         const hb_method_result *r = &ev->results[i];
+        methods += r->alarm >= 0;
         if (r->alarm != 1)
             continue;
         alarms++;

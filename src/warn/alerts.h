@@ -1,9 +1,9 @@
 /*
  * warn/alerts.h — from detection signals to alerts, and the officers' workflow on them.
  *
- * Levels. For one series and period, the configured detection methods each say alarm or not; the
- * excess is observed / expected − 1 of the largest alarming method. With n methods configured and
- * k alarming:
+ * Levels. For one series and period, the configured detection methods each say alarm or not (or
+ * nothing, when the series is too short for them); the excess is observed / expected − 1 of the
+ * largest alarming method. With n methods giving a verdict and k of them alarming:
  *
  *   watch    k >= 1
  *   warning  k >= min(warning_methods, n) and excess >= warning_excess
