@@ -95,3 +95,62 @@ const hb_registry__kind hb_registry__accreditations = {
     false,
     check_accreditation,
 };
+
+/* The status of one accreditation row on day: its events first, then its period. */
+static int award_status(hb_store *store, const char *standard, const char *reference,
+                        const char *from, const char *to, const char *day, const char **out)
+{
+    char item[2 * HB_REGISTRY_VALUE_MAX];
+    hb_registry_status st;
+    snprintf(item, sizeof item, "%s/%s", standard, reference);
+    int rc = hb_registry__status_on(store, &st, "accreditations", item, day, NULL, NULL);
+    *out = hb_registry_status_name(st);
+    if (rc == 0 && st == HB_REGISTRY_ACTIVE && strcmp(from, day) > 0)
+        *out = "not_yet_valid";
+    else if (rc == 0 && st == HB_REGISTRY_ACTIVE && strcmp(to, day) < 0)
+        *out = "expired";
+    return rc;
+}
+
+int hb_registry_accreditations(hb_store *store, const char *standard, hb_date on, bool all,
+                               hb_table **out)
+{
+    static const char *const names[] = { "standard",     "reference",    "institution", "name_en",
+                                         "name_zh_hant", "jurisdiction", "level",       "scope",
+                                         "valid_from",   "valid_to",     "status" };
+    char day[HB_DATE_STRLEN];
+    hb_date_format(day, on);
+    hb_table *t;
+    hb_stmt *st;
+    int rc = hb_table_new(&t, 11, names, NULL);
+    if (rc < 0)
+        return rc;
+    if ((rc = hb_store_prepare(store, &st,
+                               "SELECT a.standard, a.reference, a.institution, i.name_en,"
+                               " i.name_zh_hant, i.jurisdiction, a.level, a.scope, a.valid_from,"
+                               " a.valid_to FROM hb_registry_accreditations a"
+                               " JOIN hb_registry_institutions i ON i.code = a.institution"
+                               " WHERE CAST(? AS TEXT) IS NULL OR a.standard = ?"
+                               " ORDER BY a.standard, i.jurisdiction, a.institution,"
+                               " a.valid_from")) < 0) {
+        hb_table_free(t);
+        return rc;
+    }
+    if ((rc = hb_stmt_bind_cstr(st, 1, standard)) == 0)
+        rc = hb_stmt_bind_cstr(st, 2, standard);
+    while (rc == 0 && (rc = hb_stmt_step(st)) == HB_STORE_ROW) {
+        const char *cells[11];
+        for (int c = 0; c < 10; c++)
+            cells[c] = hb_stmt_is_null(st, c) ? NULL : hb_stmt_text(st, c, NULL);
+        rc = award_status(store, cells[0], cells[1], cells[8], cells[9], day, &cells[10]);
+        if (rc == 0 && (all || strcmp(cells[10], "active") == 0))
+            rc = hb_table_add_row(t, cells);
+    }
+    hb_stmt_finalize(st);
+    if (rc < 0) {
+        hb_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return 0;
+}

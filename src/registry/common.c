@@ -163,7 +163,7 @@ int hb_registry__item_key(const hb_registry__kind *kind, const char *const *cell
 }
 
 /* The clock is UTC; the Greater Bay Area's day starts at 16:00 UTC the evening before. */
-hb_date hb_registry__today(void)
+hb_date hb_registry_today(void)
 {
     char now[HB_TIMESTAMP_STRLEN];
     hb_timestamp_now(now);

@@ -232,7 +232,7 @@ int hb_registry_history(hb_store *store, const hb_registry_caller *caller, const
         bool yes = false;
         rc = item_person(store, k, item, person);
         if (rc == 0)
-            rc = hb_registry_sees_restricted(store, caller, person, hb_registry__today(), &yes);
+            rc = hb_registry_sees_restricted(store, caller, person, hb_registry_today(), &yes);
         if (rc == 0 && !yes)
             rc = hb_error_set(HB_EPERM, "the history of %s %s holds restricted personal data", kind,
                               item);

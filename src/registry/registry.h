@@ -56,6 +56,10 @@ typedef enum hb_registry_status {
 
 const char *hb_registry_status_name(hb_registry_status status);
 
+/* Today in the Greater Bay Area (UTC+8): the default day of every question. HEALTHYBAY_NOW pins
+ * the clock (util/clock.h). */
+hb_date hb_registry_today(void);
+
 /* The import kinds, in the order their files may depend on each other (a permit needs its
  * practitioner first). *count gets their number. */
 const char *const *hb_registry_kinds(size_t *count);

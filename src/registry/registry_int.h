@@ -134,9 +134,6 @@ hb_date hb_registry__period_end(hb_date day, int months);
 hb_date hb_registry__date(const char *text);
 hb_date hb_registry__date_n(const char *text, size_t len);
 
-/* Today in the Greater Bay Area (UTC+8), from util/clock.h (HEALTHYBAY_NOW pins it). */
-hb_date hb_registry__today(void);
-
 /* The item key of a row: its key columns joined with '/' (what status events and the change
  * log name an item by). */
 int hb_registry__item_key(const hb_registry__kind *kind, const char *const *cells, hb_buf *out);
