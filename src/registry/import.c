@@ -39,13 +39,14 @@ static const hb_registry__kind *const kinds[] = {
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
-const char *const *hb_registry_kinds(size_t *count)
+size_t hb_registry_kind_count(void)
 {
-    static const char *names[NKINDS];
-    for (size_t i = 0; i < NKINDS; i++)
-        names[i] = kinds[i]->name;
-    *count = NKINDS;
-    return names;
+    return NKINDS;
+}
+
+const char *hb_registry_kind_name(size_t i)
+{
+    return i < NKINDS ? kinds[i]->name : NULL;
 }
 
 const hb_registry__kind *hb_registry__kind_find(const char *name)

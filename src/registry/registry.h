@@ -9,7 +9,7 @@
  *   registry/rules.h          may-use and may-practise answers
  *   registry/fhir.h           FHIR R4 export
  *
- * Data comes in as CSV, one kind of file per table (hb_registry_kinds() lists them; docs/
+ * Data comes in as CSV, one kind of file per table (hb_registry_kind_name() lists them; docs/
  * registries.md documents every column). A file is checked whole — types, references, the
  * rules of the scheme concerned and the caller's right to write each row — and written in one
  * transaction, or rejected whole with every bad field named as file:line:column. An item whose
@@ -61,8 +61,9 @@ const char *hb_registry_status_name(hb_registry_status status);
 hb_date hb_registry_today(void);
 
 /* The import kinds, in the order their files may depend on each other (a permit needs its
- * practitioner first). *count gets their number. */
-const char *const *hb_registry_kinds(size_t *count);
+ * practitioner first): names 0 … count - 1; NULL past the end. */
+size_t hb_registry_kind_count(void);
+const char *hb_registry_kind_name(size_t i);
 
 typedef struct hb_registry_import_options {
     const char *source; /* recorded with the batch: a file name, "api" (required) */
