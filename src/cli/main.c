@@ -10,7 +10,9 @@
 #include "cli/cli.h"
 #include "healthybay/common.h"
 
+/* One entry per line, so that parallel additions merge cleanly. */
 static const hb_cli_command *const commands[] = {
+    /* clang-format off */
     &hb_cmd_demo,
     &hb_cmd_db_migrate,
     &hb_cmd_db_status,
@@ -18,6 +20,12 @@ static const hb_cli_command *const commands[] = {
     &hb_cmd_diseases,
     &hb_cmd_holidays,
     &hb_cmd_ingest,
+    &hb_cmd_bulletin,
+    &hb_cmd_alerts,
+    &hb_cmd_alert,
+    &hb_cmd_rt,
+    &hb_cmd_forecast,
+    &hb_cmd_backtest,
     &hb_cmd_registry_import,
     &hb_cmd_registry_list,
     &hb_cmd_registry_history,
@@ -27,6 +35,7 @@ static const hb_cli_command *const commands[] = {
     &hb_cmd_registry_usage,
     &hb_cmd_registry_accreditations,
     &hb_cmd_registry_fhir,
+    /* clang-format on */
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -9,6 +9,7 @@
 /* Generated from src/store/migrations/ by tools/embed.c. */
 extern const unsigned char hb_sql_0001_reference[];
 extern const unsigned char hb_sql_0003_warn_counts[];
+extern const unsigned char hb_sql_0004_warn_alerts[];
 extern const unsigned char hb_sql_0020_registry[];
 
 static const hb_migration migrations[] = {
@@ -16,9 +17,10 @@ static const hb_migration migrations[] = {
     { 2, "core", "load reference data (data/*.csv)", NULL, hb_refdata_load, "refdata-1" },
     { 3, "warn", "surveillance counts and their revisions", (const char *)hb_sql_0003_warn_counts,
       NULL, NULL },
-    { 4, "registry", "registries: medicines and devices, practitioners, accreditation",
+    { 4, "warn", "alerts and their history", (const char *)hb_sql_0004_warn_alerts, NULL, NULL },
+    { 5, "registry", "registries: medicines and devices, practitioners, accreditation",
       (const char *)hb_sql_0020_registry, NULL, NULL },
-    { 5, "registry", "load registry rule data (data/registry/*.csv)", NULL, hb_registry_load_rules,
+    { 6, "registry", "load registry rule data (data/registry/*.csv)", NULL, hb_registry_load_rules,
       "registry-rules-1" },
 };
 

@@ -2,7 +2,6 @@
  * registry/common.c — small helpers every registry file uses: one-row queries for rule checks,
  * the status of an item on a day, lists and periods.
  */
-#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,37 +51,6 @@ int hb_registry__query(hb_store *store, hb_registry__row *out, const char *sql, 
     }
     hb_stmt_finalize(st);
     return rc;
-}
-
-int hb_registry__query_table(hb_store *store, const char *sql, const char *const *params,
-                             size_t nparams, size_t ncols, const char *const *names,
-                             const hb_col_kind *kinds, hb_table **out)
-{
-    hb_table *t;
-    hb_stmt *st;
-    int rc = hb_table_new(&t, ncols, names, kinds);
-    if (rc < 0)
-        return rc;
-    if ((rc = hb_store_prepare(store, &st, sql)) < 0) {
-        hb_table_free(t);
-        return rc;
-    }
-    for (size_t i = 0; rc == 0 && i < nparams; i++)
-        rc = hb_stmt_bind_cstr(st, (int)i + 1, params[i]);
-    const char *cells[HB_REGISTRY_COLS_MAX + 8];
-    assert(ncols <= sizeof cells / sizeof cells[0]);
-    while (rc == 0 && (rc = hb_stmt_step(st)) == HB_STORE_ROW) {
-        for (size_t c = 0; c < ncols; c++)
-            cells[c] = hb_stmt_is_null(st, (int)c) ? NULL : hb_stmt_text(st, (int)c, NULL);
-        rc = hb_table_add_row(t, cells);
-    }
-    hb_stmt_finalize(st);
-    if (rc < 0) {
-        hb_table_free(t);
-        return rc;
-    }
-    *out = t;
-    return 0;
 }
 
 int hb_registry__status_on(hb_store *store, hb_registry_status *out, const char *kind,

@@ -240,7 +240,7 @@ int hb_registry_history(hb_store *store, const hb_registry_caller *caller, const
             return rc;
     }
     const char *params[4] = { kind, item, kind, item };
-    rc = hb_registry__query_table(
+    rc = hb_store_query_table(
         store,
         "SELECT version, at, actor, org, source, what, effective_from, data FROM ("
         "SELECT c.version AS version, b.at AS at, b.actor AS actor, b.org AS org,"

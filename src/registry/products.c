@@ -210,14 +210,14 @@ int hb_registry_usage_report(hb_store *store, const hb_registry_caller *caller,
     const char *params[6] = {
         from_month, from_month, to_month, to_month, institution, institution
     };
-    return hb_registry__query_table(store,
-                                    "SELECT u.institution, u.product, p.kind, u.unit, count(*),"
-                                    " sum(u.patients), sum(u.quantity) FROM hb_registry_usage u"
-                                    " JOIN hb_registry_products p ON p.code = u.product"
-                                    " WHERE (CAST(? AS TEXT) IS NULL OR u.month >= ?)"
-                                    " AND (CAST(? AS TEXT) IS NULL OR u.month <= ?)"
-                                    " AND (CAST(? AS TEXT) IS NULL OR u.institution = ?)"
-                                    " GROUP BY u.institution, u.product, p.kind, u.unit"
-                                    " ORDER BY u.institution, u.product, u.unit",
-                                    params, 6, 7, names, kinds, out);
+    return hb_store_query_table(store,
+                                "SELECT u.institution, u.product, p.kind, u.unit, count(*),"
+                                " sum(u.patients), sum(u.quantity) FROM hb_registry_usage u"
+                                " JOIN hb_registry_products p ON p.code = u.product"
+                                " WHERE (CAST(? AS TEXT) IS NULL OR u.month >= ?)"
+                                " AND (CAST(? AS TEXT) IS NULL OR u.month <= ?)"
+                                " AND (CAST(? AS TEXT) IS NULL OR u.institution = ?)"
+                                " GROUP BY u.institution, u.product, p.kind, u.unit"
+                                " ORDER BY u.institution, u.product, u.unit",
+                                params, 6, 7, names, kinds, out);
 }

@@ -118,12 +118,6 @@ extern const char hb_registry__null_param[];
 int hb_registry__status_on(hb_store *store, hb_registry_status *out, const char *kind,
                            const char *item, const char *day, char *since, char *reason);
 
-/* Run sql with text parameters (NULL binds SQL NULL) and collect every row, each column as
- * text, into a new table with the given column names and kinds. */
-int hb_registry__query_table(hb_store *store, const char *sql, const char *const *params,
-                             size_t nparams, size_t ncols, const char *const *names,
-                             const hb_col_kind *kinds, hb_table **out);
-
 /* Whether ';'-separated list contains value (whole elements only). */
 bool hb_registry__list_has(const char *list, const char *value);
 

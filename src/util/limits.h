@@ -93,6 +93,24 @@
 #define HB_REGISTRY_EXPIRY_DAYS_MAX 3660
 #endif
 
+/* Posterior draws pooled per window by EpiEstim's uncertain_si (n1 * n2). The default is 25,000;
+ * 10^7 doubles are 80 MB, the most one Rt estimate should hold in memory. */
+#ifndef HB_RT_SAMPLES_MAX
+#define HB_RT_SAMPLES_MAX 10000000
+#endif
+
+/* Sample trajectories behind one sampled forecast (the FluSight baseline, the renewal model).
+ * The hubs use 1,000 to 100,000; above 10^6 the quantiles stop changing and only time is spent. */
+#ifndef HB_FORECAST_SAMPLES_MAX
+#define HB_FORECAST_SAMPLES_MAX 1000000
+#endif
+
+/* Forecast horizon in periods: 14 days covers the daily targets, 4 weeks and 12 months the others;
+ * 104 periods (two years of weeks) is far beyond any useful forecast of case counts. */
+#ifndef HB_FORECAST_HORIZON_MAX
+#define HB_FORECAST_HORIZON_MAX 104
+#endif
+
 #if HB_ERROR_MESSAGE_MAX < 128
 #error "HB_ERROR_MESSAGE_MAX must leave room for a file name, a position and a reason"
 #endif
@@ -110,6 +128,12 @@
 #endif
 #if HB_REGISTRY_VALUE_MAX < 64
 #error "HB_REGISTRY_VALUE_MAX must hold a code (64 characters)"
+#endif
+#if HB_RT_SAMPLES_MAX < 25000
+#error "HB_RT_SAMPLES_MAX must allow EpiEstim's default uncertain_si (n1 = 500, n2 = 50)"
+#endif
+#if HB_FORECAST_HORIZON_MAX < 14
+#error "HB_FORECAST_HORIZON_MAX must allow 14-day forecasts of daily data"
 #endif
 
 #endif
