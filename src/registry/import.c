@@ -146,6 +146,16 @@ static int ref_exists(hb_store *store, const char *ref, const char *code, bool *
     return rc;
 }
 
+/* The command that lists the codes of a referenced table, for error messages. */
+static void ref_hint(char *out, size_t size, const char *ref)
+{
+    const char *dot = strchr(ref, '.');
+    if (strncmp(ref, "hb_registry_", 12) == 0)
+        snprintf(out, size, "healthybay registry list %.*s", (int)(dot - ref - 12), ref + 12);
+    else
+        snprintf(out, size, "healthybay %.*s", (int)(dot - ref - 3), ref + 3);
+}
+
 /* Each element of a ';'-separated list of codes must exist. */
 static int check_codelist(hb_registry__import *imp, int col, const char *v)
 {
@@ -162,8 +172,10 @@ static int check_codelist(hb_registry__import *imp, int col, const char *v)
         int rc = ref_exists(imp->store, imp->kind->cols[col].arg, item, &exists);
         if (rc < 0)
             return rc;
+        char hint[96];
+        ref_hint(hint, sizeof hint, imp->kind->cols[col].arg);
         if (!exists)
-            hb_registry__reject(imp, col, "'%s' is not a known code", item);
+            hb_registry__reject(imp, col, "'%s' is not a known code (see '%s')", item, hint);
         p += n + (p[n] == ';');
     }
     return 0;
@@ -207,8 +219,10 @@ static int check_field(hb_registry__import *imp, int col, const char *v, size_t 
             int rc = ref_exists(imp->store, c->arg, v, &exists);
             if (rc < 0)
                 return rc;
+            char hint[96];
+            ref_hint(hint, sizeof hint, c->arg);
             if (!exists)
-                hb_registry__reject(imp, col, "'%s' is not a known code (%s)", v, c->arg);
+                hb_registry__reject(imp, col, "'%s' is not a known code (see '%s')", v, hint);
         }
         return 0;
     case HB_RT_DATE:
