@@ -10,14 +10,6 @@
 #include "registry/registry_int.h"
 #include "util/parse.h"
 
-static int operator_only(hb_registry__import *imp, char *const *cells)
-{
-    (void)cells;
-    if (imp->caller->role != HB_REGISTRY_OPERATOR)
-        hb_registry__deny(imp, 0, "rule data is changed by a data release, not by an import");
-    return 0;
-}
-
 static const hb_registry__col standard_cols[] = {
     { "code", HB_RT_CODE, HB_RC_KEY, NULL },
     { "name_en", HB_RT_TEXT, 0, NULL },
@@ -30,8 +22,12 @@ static const hb_registry__col standard_cols[] = {
 };
 
 const hb_registry__kind hb_registry__standards = {
-    "standards", "hb_registry_standards", standard_cols, 8, NULL, NULL, false, -1,
-    false,       operator_only,
+    .name = "standards",
+    .table = "hb_registry_standards",
+    .cols = standard_cols,
+    .ncols = HB_REGISTRY__NCOLS(standard_cols),
+    .person_col = -1,
+    .check = hb_registry__operator_only,
 };
 
 enum { AC_STANDARD, AC_REFERENCE, AC_INSTITUTION, AC_LEVEL, AC_SCOPE, AC_FROM, AC_TO, AC_NCOLS };
@@ -84,16 +80,15 @@ static int check_accreditation(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__accreditations = {
-    "accreditations",
-    "hb_registry_accreditations",
-    accreditation_cols,
-    AC_NCOLS,
-    "valid_from",
-    "valid_to",
-    true,
-    -1,
-    false,
-    check_accreditation,
+    .name = "accreditations",
+    .table = "hb_registry_accreditations",
+    .cols = accreditation_cols,
+    .ncols = HB_REGISTRY__NCOLS(accreditation_cols),
+    .valid_from = "valid_from",
+    .valid_to = "valid_to",
+    .has_status = true,
+    .person_col = -1,
+    .check = check_accreditation,
 };
 
 /* The status of one accreditation row on day: its events first, then its period. */

@@ -16,6 +16,7 @@
  * that changes nothing leaves no trace. Both phases run in one transaction — the caller's when
  * one is open — so checks and writes see the same database.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,6 +110,14 @@ bool hb_registry__require_authority(hb_registry__import *imp, int col, const cha
                       what, c->org ? c->org : "anonymous", c->jurisdiction ? " of " : "",
                       c->jurisdiction ? c->jurisdiction : "");
     return false;
+}
+
+int hb_registry__operator_only(hb_registry__import *imp, char *const *cells)
+{
+    (void)cells;
+    if (imp->caller->role != HB_REGISTRY_OPERATOR)
+        hb_registry__deny(imp, 0, "rule data is changed by a data release, not by an import");
+    return 0;
 }
 
 /* Codes appear in URLs, file names, command lines and joined keys: no '/', space or comma. */
@@ -705,6 +714,7 @@ static int start(const hb_registry_caller *caller, const char *kind_name,
     if (!*kind)
         return hb_error_set(HB_EINVAL, "'%s' is not a registry import kind",
                             kind_name ? kind_name : "(null)");
+    assert((*kind)->ncols <= HB_REGISTRY_COLS_MAX);
     return 0;
 }
 

@@ -45,8 +45,12 @@ static int check_institution(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__institutions = {
-    "institutions", "hb_registry_institutions", institution_cols, I_NCOLS, NULL, NULL, false, -1,
-    false,          check_institution,
+    .name = "institutions",
+    .table = "hb_registry_institutions",
+    .cols = institution_cols,
+    .ncols = HB_REGISTRY__NCOLS(institution_cols),
+    .person_col = -1,
+    .check = check_institution,
 };
 
 enum { D_INSTITUTION, D_PROGRAMME, D_FROM, D_TO, D_NCOLS = 6 };
@@ -81,14 +85,12 @@ static int check_designation(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__designations = {
-    "designations",
-    "hb_registry_designations",
-    designation_cols,
-    D_NCOLS,
-    "designated_from",
-    "designated_to",
-    false,
-    -1,
-    false,
-    check_designation,
+    .name = "designations",
+    .table = "hb_registry_designations",
+    .cols = designation_cols,
+    .ncols = HB_REGISTRY__NCOLS(designation_cols),
+    .valid_from = "designated_from",
+    .valid_to = "designated_to",
+    .person_col = -1,
+    .check = check_designation,
 };

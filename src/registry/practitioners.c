@@ -10,15 +10,6 @@
 #include "registry/registry_int.h"
 #include "util/parse.h"
 
-/* Rule data: only the operator (the shipped data/registry/ files, or a newer release). */
-static int operator_only(hb_registry__import *imp, char *const *cells)
-{
-    (void)cells;
-    if (imp->caller->role != HB_REGISTRY_OPERATOR)
-        hb_registry__deny(imp, 0, "rule data is changed by a data release, not by an import");
-    return 0;
-}
-
 static const hb_registry__col category_cols[] = {
     { "code", HB_RT_CODE, HB_RC_KEY, NULL }, { "name_en", HB_RT_TEXT, 0, NULL },
     { "name_zh_hans", HB_RT_TEXT, 0, NULL }, { "name_zh_hant", HB_RT_TEXT, 0, NULL },
@@ -26,8 +17,12 @@ static const hb_registry__col category_cols[] = {
 };
 
 const hb_registry__kind hb_registry__categories = {
-    "categories",  "hb_registry_categories", category_cols, 5, NULL, NULL, false, -1, false,
-    operator_only,
+    .name = "categories",
+    .table = "hb_registry_categories",
+    .cols = category_cols,
+    .ncols = HB_REGISTRY__NCOLS(category_cols),
+    .person_col = -1,
+    .check = hb_registry__operator_only,
 };
 
 static const hb_registry__col register_cols[] = {
@@ -41,8 +36,12 @@ static const hb_registry__col register_cols[] = {
 };
 
 const hb_registry__kind hb_registry__registers = {
-    "registers", "hb_registry_registers", register_cols, 7, NULL, NULL, false, -1,
-    false,       operator_only,
+    .name = "registers",
+    .table = "hb_registry_registers",
+    .cols = register_cols,
+    .ncols = HB_REGISTRY__NCOLS(register_cols),
+    .person_col = -1,
+    .check = hb_registry__operator_only,
 };
 
 enum { S_CODE, S_FROM, S_TO, S_MAX_MONTHS = 8, S_NCOLS = 13 };
@@ -65,8 +64,14 @@ static const hb_registry__col scheme_cols[] = {
 _Static_assert(sizeof scheme_cols / sizeof scheme_cols[0] == S_NCOLS, "columns");
 
 const hb_registry__kind hb_registry__schemes = {
-    "schemes", "hb_registry_schemes", scheme_cols, S_NCOLS, "valid_from", "valid_to", false, -1,
-    false,     operator_only,
+    .name = "schemes",
+    .table = "hb_registry_schemes",
+    .cols = scheme_cols,
+    .ncols = HB_REGISTRY__NCOLS(scheme_cols),
+    .valid_from = "valid_from",
+    .valid_to = "valid_to",
+    .person_col = -1,
+    .check = hb_registry__operator_only,
 };
 
 enum { PR_ID, PR_HOME, PR_CATEGORY, PR_NCOLS = 11 };
@@ -97,16 +102,12 @@ static int check_practitioner(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__practitioners = {
-    "practitioners",
-    "hb_registry_practitioners",
-    practitioner_cols,
-    PR_NCOLS,
-    NULL,
-    NULL,
-    false,
-    PR_ID,
-    false,
-    check_practitioner,
+    .name = "practitioners",
+    .table = "hb_registry_practitioners",
+    .cols = practitioner_cols,
+    .ncols = HB_REGISTRY__NCOLS(practitioner_cols),
+    .person_col = PR_ID,
+    .check = check_practitioner,
 };
 
 enum { RG_REGISTER, RG_NUMBER, RG_PERSON, RG_FROM, RG_TO, RG_NCOLS };
@@ -145,16 +146,15 @@ static int check_registration(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__registrations = {
-    "registrations",
-    "hb_registry_registrations",
-    registration_cols,
-    RG_NCOLS,
-    "registered_from",
-    "registered_to",
-    true,
-    RG_PERSON,
-    false,
-    check_registration,
+    .name = "registrations",
+    .table = "hb_registry_registrations",
+    .cols = registration_cols,
+    .ncols = HB_REGISTRY__NCOLS(registration_cols),
+    .valid_from = "registered_from",
+    .valid_to = "registered_to",
+    .has_status = true,
+    .person_col = RG_PERSON,
+    .check = check_registration,
 };
 
 enum {
@@ -282,11 +282,15 @@ static int check_permit(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__permits = {
-    "permits",    "hb_registry_permits",
-    permit_cols,  PM_NCOLS,
-    "valid_from", "valid_to",
-    true,         PM_PERSON,
-    false,        check_permit,
+    .name = "permits",
+    .table = "hb_registry_permits",
+    .cols = permit_cols,
+    .ncols = HB_REGISTRY__NCOLS(permit_cols),
+    .valid_from = "valid_from",
+    .valid_to = "valid_to",
+    .has_status = true,
+    .person_col = PM_PERSON,
+    .check = check_permit,
 };
 
 enum { E_PERSON, E_INSTITUTION, E_FROM, E_TO, E_PERMIT, E_ROLE, E_NCOLS };
@@ -368,11 +372,14 @@ static int check_employment(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__employments = {
-    "employments",   "hb_registry_employments",
-    employment_cols, E_NCOLS,
-    "valid_from",    "valid_to",
-    false,           E_PERSON,
-    false,           check_employment,
+    .name = "employments",
+    .table = "hb_registry_employments",
+    .cols = employment_cols,
+    .ncols = HB_REGISTRY__NCOLS(employment_cols),
+    .valid_from = "valid_from",
+    .valid_to = "valid_to",
+    .person_col = E_PERSON,
+    .check = check_employment,
 };
 
 static const hb_registry__col title_cols[] = {
@@ -393,7 +400,12 @@ static int check_title(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__titles = {
-    "titles", "hb_registry_titles", title_cols, 6, NULL, NULL, false, 0, false, check_title,
+    .name = "titles",
+    .table = "hb_registry_titles",
+    .cols = title_cols,
+    .ncols = HB_REGISTRY__NCOLS(title_cols),
+    .person_col = 0,
+    .check = check_title,
 };
 
 enum { DC_JURISDICTION, DC_CASE, DC_PERSON, DC_AUTHORITY, DC_ACTION, DC_FROM, DC_TO, DC_NCOLS = 8 };
@@ -421,16 +433,14 @@ static int check_disciplinary(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__disciplinary = {
-    "disciplinary",
-    "hb_registry_disciplinary",
-    disciplinary_cols,
-    DC_NCOLS,
-    "effective_from",
-    "effective_to",
-    false,
-    DC_PERSON,
-    false,
-    check_disciplinary,
+    .name = "disciplinary",
+    .table = "hb_registry_disciplinary",
+    .cols = disciplinary_cols,
+    .ncols = HB_REGISTRY__NCOLS(disciplinary_cols),
+    .valid_from = "effective_from",
+    .valid_to = "effective_to",
+    .person_col = DC_PERSON,
+    .check = check_disciplinary,
 };
 
 int hb_registry_sees_restricted(hb_store *store, const hb_registry_caller *caller,

@@ -70,8 +70,13 @@ static int check_product(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__products = {
-    "products", "hb_registry_products", product_cols, P_NCOLS, NULL, NULL, true, -1,
-    false,      check_product,
+    .name = "products",
+    .table = "hb_registry_products",
+    .cols = product_cols,
+    .ncols = HB_REGISTRY__NCOLS(product_cols),
+    .has_status = true,
+    .person_col = -1,
+    .check = check_product,
 };
 
 enum {
@@ -131,11 +136,15 @@ static int check_approval(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__approvals = {
-    "approvals",   "hb_registry_approvals",
-    approval_cols, A_NCOLS,
-    "valid_from",  "valid_to",
-    true,          -1,
-    false,         check_approval,
+    .name = "approvals",
+    .table = "hb_registry_approvals",
+    .cols = approval_cols,
+    .ncols = HB_REGISTRY__NCOLS(approval_cols),
+    .valid_from = "valid_from",
+    .valid_to = "valid_to",
+    .has_status = true,
+    .person_col = -1,
+    .check = check_approval,
 };
 
 enum { U_INSTITUTION, U_PRODUCT, U_MONTH, U_PATIENTS, U_QUANTITY, U_UNIT, U_NCOLS };
@@ -188,7 +197,13 @@ static int check_usage(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__usage = {
-    "usage", "hb_registry_usage", usage_cols, U_NCOLS, NULL, NULL, false, -1, true, check_usage,
+    .name = "usage",
+    .table = "hb_registry_usage",
+    .cols = usage_cols,
+    .ncols = HB_REGISTRY__NCOLS(usage_cols),
+    .person_col = -1,
+    .usage_rules = true,
+    .check = check_usage,
 };
 
 int hb_registry_usage_report(hb_store *store, const hb_registry_caller *caller,

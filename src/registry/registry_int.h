@@ -49,6 +49,8 @@ typedef struct hb_registry__col {
 
 typedef struct hb_registry__import hb_registry__import;
 
+#define HB_REGISTRY__NCOLS(cols) (sizeof(cols) / sizeof((cols)[0]))
+
 typedef struct hb_registry__kind {
     const char *name;  /* "approvals": the import kind and the change log's kind */
     const char *table; /* hb_registry_approvals */
@@ -99,6 +101,10 @@ void hb_registry__deny(hb_registry__import *imp, int col, const char *fmt, ...) 
  * the row is denied with a message naming column col. Returns whether it may. */
 bool hb_registry__require_authority(hb_registry__import *imp, int col, const char *j,
                                     const char *what);
+
+/* The check of the rule-data kinds (categories, registers, schemes, standards): only the
+ * operator writes them — the shipped data/registry/ files, or a newer data release. */
+int hb_registry__operator_only(hb_registry__import *imp, char *const *cells);
 
 /* One row read back for a check: up to 8 columns as text ("" for NULL). */
 typedef struct hb_registry__row {

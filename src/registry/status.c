@@ -63,6 +63,10 @@ static int check_status(hb_registry__import *imp, char *const *cells)
 }
 
 const hb_registry__kind hb_registry__status_kind = {
-    "status", "hb_registry_status", status_cols, ST_NCOLS, NULL, NULL, false, -1,
-    false,    check_status,
+    .name = "status",
+    .table = "hb_registry_status",
+    .cols = status_cols,
+    .ncols = HB_REGISTRY__NCOLS(status_cols),
+    .person_col = -1,
+    .check = check_status,
 };
