@@ -103,8 +103,13 @@ static int list_check(const hb_registry_caller *caller, const hb_registry__kind 
                       const char *filter_column, const char *filter_value, bool *own_only)
 {
     *own_only = false;
-    if (filter_column && (hb_registry__col_index(k, filter_column) < 0 || !filter_value))
+    int col = filter_column ? hb_registry__col_index(k, filter_column) : -1;
+    if (filter_column && (col < 0 || !filter_value))
         return hb_error_set(HB_EINVAL, "'%s' is not a column of %s", filter_column, k->name);
+    /* A filter on a restricted field would answer "is X's date of birth D?" for anyone. */
+    if (col >= 0 && (k->cols[col].flags & HB_RC_RESTRICTED) && caller->role != HB_REGISTRY_OPERATOR)
+        return hb_error_set(HB_EPERM, "'%s' is restricted personal data: no filtering on it",
+                            filter_column);
     if (!k->usage_rules || caller->role == HB_REGISTRY_OPERATOR ||
         caller->role == HB_REGISTRY_AUTHORITY)
         return 0;
@@ -227,6 +232,10 @@ int hb_registry_history(hb_store *store, const hb_registry_caller *caller, const
     if (!k)
         return hb_error_set(HB_EINVAL, "'%s' is not a registry kind", kind);
     int rc = 0;
+    /* The public never sees restricted fields: refuse before looking, so that the answer does
+     * not tell whether a case reference exists. */
+    if (has_restricted(k) && caller->role == HB_REGISTRY_PUBLIC)
+        return hb_error_set(HB_EPERM, "the history of %s holds restricted personal data", kind);
     if (has_restricted(k)) {
         char person[HB_REGISTRY_VALUE_MAX];
         bool yes = false;

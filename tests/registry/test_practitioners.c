@@ -107,6 +107,12 @@ TEST(registry__listing_masks_restricted_fields)
     hb_table_free(t);
     CHECK_FAILS(hb_registry_list(s, &fx_public, "practitioners", "colour", "red", 0, &t, NULL),
                 HB_EINVAL, "not a column");
+    /* Filtering on a restricted field would leak it: refused to all but the operator. */
+    CHECK_FAILS(hb_registry_list(s, &fx_public, "practitioners", "date_of_birth", "1980-02-03", 0,
+                                 &t, NULL),
+                HB_EPERM, "restricted");
+    CHECK_FAILS(hb_registry_list(s, &fx_mo, "disciplinary", "case_ref", "SYN-CASE-1", 0, &t, NULL),
+                HB_EPERM, "restricted");
     hb_store_close(s);
 }
 
