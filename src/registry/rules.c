@@ -77,9 +77,10 @@ static int designated(hb_store *s, hb_registry_answer *out, const char *inst, co
     return 0;
 }
 
-/* 3 and 4 for one approval covering the day. */
-static int judge_approval(hb_store *s, const hb_registry__row *a, const char *day,
-                          const char *department, hb_registry_answer *out, why *w)
+/* 3 and 4 for one approval covering the day. departments is the approval's full list (it may
+ * be longer than a row buffer holds, so it comes straight from the statement). */
+static int judge_approval(hb_store *s, const hb_registry__row *a, const char *departments,
+                          const char *day, const char *department, hb_registry_answer *out, why *w)
 {
     hb_registry_status st;
     char since[HB_REGISTRY_VALUE_MAX], reason[HB_REGISTRY_VALUE_MAX];
@@ -89,9 +90,9 @@ static int judge_approval(hb_store *s, const hb_registry__row *a, const char *da
     if (st != HB_REGISTRY_ACTIVE)
         why_set(w, WHY_IN_FORCE, "approval %s is %s since %s: %s", a->col[0],
                 hb_registry_status_name(st), since, reason);
-    else if (department && a->col[3][0] && !hb_registry__list_has(a->col[3], department))
+    else if (department && *departments && !hb_registry__list_has(departments, department))
         why_set(w, WHY_IN_FORCE, "approval %s is limited to the departments %s", a->col[0],
-                a->col[3]);
+                departments);
     else {
         say(out, true, "approval %s (%s to %s) covers this use", a->col[0], a->col[1], a->col[2]);
         snprintf(out->basis, sizeof out->basis, "%s", a->col[0]);
@@ -114,7 +115,7 @@ static int approvals(hb_store *s, hb_registry_answer *out, const char *product, 
         rc = hb_stmt_bind_cstr(st, 2, inst);
     while (rc == 0 && !out->yes && (rc = hb_stmt_step(st)) == HB_STORE_ROW) {
         hb_registry__row a = { .found = true };
-        for (int c = 0; c < 4; c++)
+        for (int c = 0; c < 3; c++)
             snprintf(a.col[c], sizeof a.col[c], "%s", hb_stmt_text(st, c, NULL));
         rc = 0;
         if (strcmp(a.col[1], day) > 0)
@@ -122,7 +123,7 @@ static int approvals(hb_store *s, hb_registry_answer *out, const char *product, 
         else if (strcmp(a.col[2], day) < 0)
             why_set(&w, WHY_ENDED, "approval %s ended on %s", a.col[0], a.col[2]);
         else
-            rc = judge_approval(s, &a, day, department, out, &w);
+            rc = judge_approval(s, &a, hb_stmt_text(st, 3, NULL), day, department, out, &w);
     }
     hb_stmt_finalize(st);
     if (rc >= 0 && !out->yes)
