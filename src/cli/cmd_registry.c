@@ -525,6 +525,8 @@ const hb_cli_command hb_cmd_registry_may_use = {
     "  4. with --department, the approval is not limited to other departments.\n"
     "\n"
     "Exit status: 0 yes, 3 no, 1 failure (e.g. an unknown product), 2 usage error.\n"
+    "On a terminal the answer is one sentence; into a pipe or with --format csv|json it is a\n"
+    "row answer,reason,basis (basis: the approval that grants the use).\n"
     "\n"
     "Example:\n"
     "  healthybay registry may-use --db gba.db --product SYN-DRUG-1 --institution gd-hku-szh \\\n"
@@ -548,11 +550,13 @@ const hb_cli_command hb_cmd_registry_may_practise = {
     "     Hengqin cooperation zone). At a home institution no permit is needed.\n"
     "\n"
     "Exit status: 0 yes, 3 no, 1 failure (e.g. an unknown person), 2 usage error.\n"
+    "On a terminal the answer is one sentence; into a pipe or with --format csv|json it is a\n"
+    "row answer,reason,basis (basis: the permit, or the home registration).\n"
     "\n"
     "Example:\n"
     "  healthybay registry may-practise --db gba.db --person MO-PR-0001 \\\n"
-    "      --institution gd-zh-hengqin-hospital --on 2026-08-11\n"
-    "  no: permit HQ-0001 expired on 2026-08-10\n",
+    "      --institution gd-zh-hengqin-hospital --on 2025-03-01\n"
+    "  yes: permit HQ-0001 (hengqin, 2023-08-11 to 2026-08-10) covers practice there\n",
     run_may_practise,
 };
 
