@@ -4,11 +4,13 @@
 #include "core/schema.h"
 
 #include "core/refdata.h"
+#include "registry/registry.h"
 
 /* Generated from src/store/migrations/ by tools/embed.c. */
 extern const unsigned char hb_sql_0001_reference[];
 extern const unsigned char hb_sql_0003_warn_counts[];
 extern const unsigned char hb_sql_0004_warn_alerts[];
+extern const unsigned char hb_sql_0020_registry[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
@@ -16,6 +18,10 @@ static const hb_migration migrations[] = {
     { 3, "warn", "surveillance counts and their revisions", (const char *)hb_sql_0003_warn_counts,
       NULL, NULL },
     { 4, "warn", "alerts and their history", (const char *)hb_sql_0004_warn_alerts, NULL, NULL },
+    { 5, "registry", "registries: medicines and devices, practitioners, accreditation",
+      (const char *)hb_sql_0020_registry, NULL, NULL },
+    { 6, "registry", "load registry rule data (data/registry/*.csv)", NULL, hb_registry_load_rules,
+      "registry-rules-1" },
 };
 
 const hb_migration *hb_schema_migrations(size_t *count)
