@@ -3,17 +3,26 @@
  */
 #include "core/schema.h"
 
+#include "blood/reference.h"
 #include "core/refdata.h"
 
 /* Generated from src/store/migrations/ by tools/embed.c. */
 extern const unsigned char hb_sql_0001_reference[];
 extern const unsigned char hb_sql_0003_warn_counts[];
+extern const unsigned char hb_sql_0010_blood_reference[];
+extern const unsigned char hb_sql_0011_blood_registry[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
     { 2, "core", "load reference data (data/*.csv)", NULL, hb_refdata_load, "refdata-1" },
     { 3, "warn", "surveillance counts and their revisions", (const char *)hb_sql_0003_warn_counts,
       NULL, NULL },
+    { 4, "blood", "rare-blood reference tables", (const char *)hb_sql_0010_blood_reference, NULL,
+      NULL },
+    { 5, "blood", "load rare-blood reference data (data/blood/)", NULL, hb_blood_reference_load,
+      "blood-reference-1" },
+    { 6, "blood", "rare-donor registry, units and requests",
+      (const char *)hb_sql_0011_blood_registry, NULL, NULL },
 };
 
 const hb_migration *hb_schema_migrations(size_t *count)

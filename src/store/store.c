@@ -250,3 +250,36 @@ int hb_store_run(hb_store *store, const char *sql)
     hb_stmt_finalize(st);
     return rc < 0 ? rc : 0;
 }
+
+int hb_store_query_table(hb_store *store, const char *sql, const char *const *params,
+                         size_t nparams, size_t ncols, const char *const *names,
+                         const hb_col_kind *kinds, hb_table **out)
+{
+    hb_stmt *st;
+    hb_table *t;
+    int rc = hb_table_new(&t, ncols, names, kinds);
+    if (rc < 0)
+        return rc;
+    rc = hb_store_prepare(store, &st, sql);
+    if (rc < 0) {
+        hb_table_free(t);
+        return rc;
+    }
+    for (size_t i = 0; rc == 0 && i < nparams; i++)
+        rc = hb_stmt_bind_cstr(st, (int)i + 1, params[i]);
+    const char *cells[32];
+    if (ncols > 32)
+        return hb_error_set(HB_ERROR, "a listing has at most 32 columns");
+    while (rc == 0 && (rc = hb_stmt_step(st)) == HB_STORE_ROW) {
+        for (size_t c = 0; c < ncols; c++)
+            cells[c] = hb_stmt_is_null(st, (int)c) ? NULL : hb_stmt_text(st, (int)c, NULL);
+        rc = hb_table_add_row(t, cells);
+    }
+    hb_stmt_finalize(st);
+    if (rc < 0) {
+        hb_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return 0;
+}

@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/table.h"
+
 typedef struct hb_store hb_store;
 typedef struct hb_stmt hb_stmt;
 
@@ -98,6 +100,15 @@ int64_t hb_stmt_changes(hb_stmt *st);
 /* Make the statement ready to run again; bindings are cleared. */
 int hb_stmt_reset(hb_stmt *st);
 void hb_stmt_finalize(hb_stmt *st);
+
+/*
+ * Run a query with text parameters (NULL binds NULL) and collect its first ncols columns, as
+ * text (NULL stays NULL), into a new table with those column names and kinds (kinds NULL = all
+ * text). For listings: every `healthybay <list>` command prints one.
+ */
+int hb_store_query_table(hb_store *store, const char *sql, const char *const *params,
+                         size_t nparams, size_t ncols, const char *const *names,
+                         const hb_col_kind *kinds, hb_table **out);
 
 /* Run a statement that returns nothing: prepare + bind nothing + step + finalize. */
 int hb_store_run(hb_store *store, const char *sql);
