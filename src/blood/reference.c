@@ -116,7 +116,7 @@ static int verify_antigen(hb_stmt *get, hb_stmt *set, const hb_blood_antigen *a)
     return rc < 0 ? rc : 0;
 }
 
-static int verify_antigens(hb_store *store)
+int hb_blood_reference_verify(hb_store *store)
 {
     size_t n;
     const hb_blood_antigen *table = hb_blood_antigens(&n);
@@ -154,7 +154,7 @@ int hb_blood_reference_load(hb_store *store)
         if (rc < 0)
             return rc;
     }
-    return verify_antigens(store);
+    return hb_blood_reference_verify(store);
 }
 
 int hb_blood_centre_get(hb_store *store, hb_blood_centre *out, const char *code)

@@ -13,6 +13,8 @@
  * table (blood/phenotype.h) — same codes, systems and ISBT numbers, nothing missing or extra — and
  * record each antigen's bit. Runs inside the migration's transaction. */
 int hb_blood_reference_load(hb_store *store);
+/* The check part alone: HB_EINVAL naming the first antigen that disagrees. */
+int hb_blood_reference_verify(hb_store *store);
 
 /* A blood centre: the organisations that own donors and units. */
 typedef struct hb_blood_centre {

@@ -1,0 +1,2 @@
+/* Tests for blood/request.c: filled in below. */
+#include "harness.h"
