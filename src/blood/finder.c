@@ -301,7 +301,7 @@ int hb_blood_find(hb_store *store, const hb_blood_actor *actor, const hb_blood_f
     hb_table *t = NULL;
     if (nmatched)
         *nmatched = 0;
-    int rc = hb_blood_actor_check(actor);
+    int rc = actor ? hb_blood_actor_check(actor) : 0;
     if (rc == 0)
         rc = check_find_query(query);
     if (rc == 0)

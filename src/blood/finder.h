@@ -35,7 +35,7 @@ typedef struct hb_blood_find_query {
  * as a table: rank, kind, id (DIN as printed, or pseudonym), centre, jurisdiction, location,
  * abo, rhd, component, storage, expiry, last_donation, distance_km, exactness, phenotype,
  * predicted. *nmatched (when not NULL) gets the number of matches before the limit. Any valid
- * actor may search.
+ * actor may search; NULL is the command-line operator on the server itself.
  */
 int hb_blood_find(hb_store *store, const hb_blood_actor *actor, const hb_blood_find_query *query,
                   hb_table **out, uint64_t *nmatched);

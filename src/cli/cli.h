@@ -80,5 +80,11 @@ int hb_cli_print_table(const hb_table *table, const hb_cli_common *common);
 extern const hb_cli_command hb_cmd_db_migrate, hb_cmd_db_status;
 extern const hb_cli_command hb_cmd_regions, hb_cmd_diseases, hb_cmd_holidays;
 extern const hb_cli_command hb_cmd_demo, hb_cmd_ingest;
+extern const hb_cli_command hb_cmd_blood_antigens, hb_cmd_blood_rare_types, hb_cmd_blood_centres,
+    hb_cmd_blood_din, hb_cmd_blood_donors_import, hb_cmd_blood_units_import,
+    hb_cmd_blood_donors_list, hb_cmd_blood_units_list, hb_cmd_blood_search,
+    hb_cmd_blood_request_new, hb_cmd_blood_request_offer, hb_cmd_blood_request_decline,
+    hb_cmd_blood_request_accept, hb_cmd_blood_request_ship, hb_cmd_blood_request_receive,
+    hb_cmd_blood_request_cancel, hb_cmd_blood_request_show, hb_cmd_blood_requests;
 
 #endif

@@ -11,8 +11,31 @@
 #include "healthybay/common.h"
 
 static const hb_cli_command *const commands[] = {
-    &hb_cmd_demo,     &hb_cmd_db_migrate, &hb_cmd_db_status, &hb_cmd_regions,
-    &hb_cmd_diseases, &hb_cmd_holidays,   &hb_cmd_ingest,
+    &hb_cmd_demo,
+    &hb_cmd_db_migrate,
+    &hb_cmd_db_status,
+    &hb_cmd_regions,
+    &hb_cmd_diseases,
+    &hb_cmd_holidays,
+    &hb_cmd_ingest,
+    &hb_cmd_blood_search,
+    &hb_cmd_blood_donors_import,
+    &hb_cmd_blood_units_import,
+    &hb_cmd_blood_donors_list,
+    &hb_cmd_blood_units_list,
+    &hb_cmd_blood_request_new,
+    &hb_cmd_blood_request_offer,
+    &hb_cmd_blood_request_decline,
+    &hb_cmd_blood_request_accept,
+    &hb_cmd_blood_request_ship,
+    &hb_cmd_blood_request_receive,
+    &hb_cmd_blood_request_cancel,
+    &hb_cmd_blood_request_show,
+    &hb_cmd_blood_requests,
+    &hb_cmd_blood_antigens,
+    &hb_cmd_blood_rare_types,
+    &hb_cmd_blood_centres,
+    &hb_cmd_blood_din,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -26,7 +49,7 @@ static void print_help(FILE *out)
           "Commands:\n",
           out);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-14s %s\n", commands[i]->name, commands[i]->summary);
+        fprintf(out, "  %-21s %s\n", commands[i]->name, commands[i]->summary);
     fputs("\n"
           "The database is a SQLite file (--db FILE, or $HEALTHYBAY_DB, default ./healthybay.db)\n"
           "or PostgreSQL (--db postgresql://user@host:port/dbname).\n"
