@@ -306,7 +306,8 @@ static int compare_keys(const void *a, const void *b)
 /* Sort rows by key (the write order, too: b-tree inserts in key order) and name duplicates. */
 static void find_duplicates(importer *im, const char *name)
 {
-    qsort(im->rows, im->nrows, sizeof *im->rows, compare_keys);
+    if (im->nrows > 1)
+        qsort(im->rows, im->nrows, sizeof *im->rows, compare_keys);
     for (size_t i = 1; i < im->nrows; i++)
         if (strcmp(im->rows[i].key, im->rows[i - 1].key) == 0) {
             hb_error_set(HB_EINVAL, "%s:%u: %s %s is also on line %u", name, im->rows[i].line,
