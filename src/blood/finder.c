@@ -67,7 +67,7 @@ static int parse_jurisdictions(const char *list, unsigned *groups)
     *groups = 0;
     for (const char *p = list; p && *p;) {
         size_t len = strcspn(p, ", ");
-        unsigned j;
+        unsigned j = 0;
         if (len > 0) {
             int rc = jurisdiction_index(p, len, &j);
             if (rc < 0)

@@ -4,8 +4,8 @@
  * Layout. Profiles are numbered 0, 1, 2 … and stored transposed: bit i of a bitmap is profile
  * i. There are 16 class bitmaps (kind × ABO × RhD, exactly one set per profile) and, per antigen,
  * one bitmap of "absent" and one of "absent, by genotype only" — the latter allocated only once
- * some profile needs it, since most registries type few antigens. Beside them, three narrow
- * columns read only for the profiles that pass the filter: class, date and site.
+ * some profile needs it, since most registries type few antigens. Beside them, one 8-byte slot
+ * per profile (class, date, site), read only for the profiles that pass the filter.
  *
  *     class O+ unit  0010 0000 1000 …     required: Jka absent  0110 1010 0100 …
  *     class O− unit  0100 0001 0000 …     required: Fya absent  1111 0010 0101 …
@@ -31,6 +31,14 @@
 #define FILTER_WORDS 256 /* 16,384 profiles: 2 KiB of partial result */
 #define PI           3.14159265358979323846
 
+/* What ranking reads of one profile, packed so that it costs one cache miss. */
+typedef struct slot {
+    int32_t date;
+    uint16_t site;
+    uint8_t cls;
+    uint8_t unused;
+} slot;
+
 struct hb_blood_index {
     hb_blood_site *sites;
     size_t nsites;
@@ -39,9 +47,7 @@ struct hb_blood_index {
     uint64_t *cls[NCLASSES];
     uint64_t *neg[HB_BLOOD_ANTIGEN_BITS];
     uint64_t *geno[HB_BLOOD_ANTIGEN_BITS];
-    uint8_t *cls_of;
-    int32_t *date;
-    uint16_t *site;
+    slot *slots;
 };
 
 static unsigned class_of(hb_blood_kind kind, hb_blood_abo abo, hb_blood_rhd rhd)
@@ -98,9 +104,7 @@ void hb_blood_index_free(hb_blood_index *index)
         hb_free(index->neg[i]);
         hb_free(index->geno[i]);
     }
-    hb_free(index->cls_of);
-    hb_free(index->date);
-    hb_free(index->site);
+    hb_free(index->slots);
     hb_free(index->sites);
     hb_free(index);
 }
@@ -128,16 +132,10 @@ static int grow(hb_blood_index *ix, size_t cap)
         if (ix->geno[i] && grow_bitmap(&ix->geno[i], old_words, words) < 0)
             return HB_ENOMEM;
     }
-    uint8_t *c = hb_reallocarray(ix->cls_of, cap, sizeof *c);
-    if (c)
-        ix->cls_of = c;
-    int32_t *d = c ? hb_reallocarray(ix->date, cap, sizeof *d) : NULL;
-    if (d)
-        ix->date = d;
-    uint16_t *s = d ? hb_reallocarray(ix->site, cap, sizeof *s) : NULL;
+    slot *s = hb_reallocarray(ix->slots, cap, sizeof *s);
     if (!s)
         return HB_ENOMEM;
-    ix->site = s;
+    ix->slots = s;
     ix->cap = cap;
     return 0;
 }
@@ -223,9 +221,7 @@ int hb_blood_index_add(hb_blood_index *index, uint32_t *id, const hb_blood_profi
     }
     unsigned c = class_of(profile->kind, profile->abo, profile->rhd);
     set_bit(index->cls[c], i);
-    index->cls_of[i] = (uint8_t)c;
-    index->date[i] = profile->date;
-    index->site[i] = profile->site;
+    index->slots[i] = (slot){ profile->date, profile->site, (uint8_t)c, 0 };
     index->count++;
     if (id)
         *id = (uint32_t)i;
@@ -249,8 +245,11 @@ bool hb_blood_hit_before(const hb_blood_hit *a, const hb_blood_hit *b)
 typedef struct scan {
     const hb_blood_index *ix;
     const hb_blood_query *q;
-    const uint64_t *classes[NCLASSES];
-    size_t nclasses;
+    /* The classes the patient may receive, by how far their ABO/RhD departs from the
+     * patient's (0, 1 or 2): every profile of group g has exactness >= g. */
+    const uint64_t *classes[3][NCLASSES];
+    size_t nclasses[3];
+    bool count_by_popcount; /* every filtered profile matches: no expiry or site to check */
     const uint64_t *required[HB_BLOOD_ANTIGEN_BITS];
     const uint64_t *required_geno[HB_BLOOD_ANTIGEN_BITS];
     size_t nrequired;
@@ -297,21 +296,27 @@ static void heap_offer(scan *s, const hb_blood_hit *hit)
     }
 }
 
-/* Profile i passed the bitmap filter: apply the per-profile rules and rank it. */
+/*
+ * Profile i passed the bitmap filter: apply the per-profile rules and rank it. The key is first
+ * built with the exactness known from the class alone — a lower bound, since the antigen terms
+ * only add — so most profiles of a large match are turned away after one read of their slot,
+ * without touching the antigen bitmaps.
+ */
 static void consider(scan *s, size_t i)
 {
-    const hb_blood_index *ix = s->ix;
-    unsigned c = ix->cls_of[i];
-    hb_blood_hit hit = { .id = (uint32_t)i, .date = ix->date[i] };
-    hit.kind = (hb_blood_kind)(c >> 3);
+    slot sl = s->ix->slots[i];
+    hb_blood_hit hit = { .id = (uint32_t)i, .date = sl.date };
+    hit.kind = (hb_blood_kind)(sl.cls >> 3);
     if (hit.kind == HB_BLOOD_UNIT && hit.date < s->q->on)
         return;
-    hit.distance_km = s->distance[ix->site[i]];
+    hit.distance_km = s->distance[sl.site];
     if (hit.distance_km == UINT32_MAX)
         return;
     s->matched++;
-    hit.exactness = (uint32_t)((c >> 1 & 3u) != (unsigned)s->q->abo) +
-                    (uint32_t)((c & 1u) != (unsigned)s->q->rhd);
+    hit.exactness = (uint32_t)((sl.cls >> 1 & 3u) != (unsigned)s->q->abo) +
+                    (uint32_t)((sl.cls & 1u) != (unsigned)s->q->rhd);
+    if (s->heap_len == s->heap_max && !hb_blood_hit_before(&hit, &s->heap[0]))
+        return;
     for (size_t k = 0; k < s->nrequired; k++)
         hit.exactness += test_bit(s->required_geno[k], i);
     for (size_t k = 0; k < s->npreferred; k++)
@@ -319,19 +324,59 @@ static void consider(scan *s, size_t i)
     heap_offer(s, &hit);
 }
 
-static void filter_block(scan *s, size_t first, size_t nwords)
+/* A profile that passed the filter but cannot enter the hits: count it if it matches. */
+static void count(scan *s, size_t i)
+{
+    slot sl = s->ix->slots[i];
+    if ((sl.cls >> 3) == HB_BLOOD_UNIT && sl.date < s->q->on)
+        return;
+    s->matched += s->distance[sl.site] != UINT32_MAX;
+}
+
+/* Filter one block of words through the classes of group g; rank the survivors, or with
+ * count_only just count them. */
+static void filter_block(scan *s, unsigned g, size_t first, size_t nwords, bool count_only)
 {
     uint64_t m[FILTER_WORDS];
-    memcpy(m, s->classes[0] + first, nwords * sizeof *m);
-    for (size_t k = 1; k < s->nclasses; k++)
+    memcpy(m, s->classes[g][0] + first, nwords * sizeof *m);
+    for (size_t k = 1; k < s->nclasses[g]; k++)
         for (size_t w = 0; w < nwords; w++)
-            m[w] |= s->classes[k][first + w];
+            m[w] |= s->classes[g][k][first + w];
     for (size_t k = 0; k < s->nrequired; k++)
         for (size_t w = 0; w < nwords; w++)
             m[w] &= s->required[k][first + w];
-    for (size_t w = 0; w < nwords; w++)
-        for (uint64_t bits = m[w]; bits; bits &= bits - 1)
-            consider(s, (first + w) * 64 + (size_t)__builtin_ctzll(bits));
+    for (size_t w = 0; w < nwords; w++) {
+        if (count_only && s->count_by_popcount) {
+            s->matched += (uint64_t)__builtin_popcountll(m[w]);
+            continue;
+        }
+        for (uint64_t bits = m[w]; bits; bits &= bits - 1) {
+            size_t i = (first + w) * 64 + (size_t)__builtin_ctzll(bits);
+            if (count_only)
+                count(s, i);
+            else
+                consider(s, i);
+        }
+    }
+}
+
+/*
+ * Groups in order of their least exactness. Once the hits are full and even the worst of them
+ * is more exact than anything a group can offer, that group's profiles are only counted: for a
+ * patient without antibodies this skips ranking nearly everyone.
+ */
+static void scan_all(scan *s)
+{
+    size_t words = (s->ix->count + 63) / 64;
+    for (unsigned g = 0; g < 3; g++) {
+        if (s->nclasses[g] == 0)
+            continue;
+        bool count_only =
+            s->heap_max == 0 || (s->heap_len == s->heap_max && s->heap[0].exactness < g);
+        for (size_t first = 0; first < words; first += FILTER_WORDS)
+            filter_block(s, g, first, words - first < FILTER_WORDS ? words - first : FILTER_WORDS,
+                         count_only);
+    }
 }
 
 static int check_query(const hb_blood_query *q)
@@ -357,8 +402,12 @@ static bool prepare(scan *s)
         for (unsigned abo = 0; abo < 4; abo++)
             for (unsigned rhd = 0; rhd < 2; rhd++)
                 if ((kinds >> kind & 1u) && hb_blood_abo_compatible(q->abo, (hb_blood_abo)abo) &&
-                    hb_blood_rhd_compatible(q->rhd, (hb_blood_rhd)rhd))
-                    s->classes[s->nclasses++] = s->ix->cls[kind * 8 + abo * 2 + rhd];
+                    hb_blood_rhd_compatible(q->rhd, (hb_blood_rhd)rhd)) {
+                    unsigned g =
+                        (unsigned)(abo != (unsigned)q->abo) + (unsigned)(rhd != (unsigned)q->rhd);
+                    s->classes[g][s->nclasses[g]++] = s->ix->cls[kind * 8 + abo * 2 + rhd];
+                }
+    s->count_by_popcount = !(kinds & 1u << HB_BLOOD_UNIT) && q->groups == 0;
     for (uint64_t m = q->negative; m; m &= m - 1) {
         unsigned a = (unsigned)__builtin_ctzll(m);
         if (!s->ix->neg[a])
@@ -376,7 +425,7 @@ static bool prepare(scan *s)
         bool searched = q->groups == 0 || (q->groups >> site->group & 1u);
         s->distance[i] = searched ? (uint32_t)(d + 0.5) : UINT32_MAX;
     }
-    return s->nclasses > 0;
+    return s->nclasses[0] + s->nclasses[1] + s->nclasses[2] > 0;
 }
 
 static int compare_hits(const void *a, const void *b)
@@ -399,11 +448,8 @@ int hb_blood_index_search(const hb_blood_index *index, const hb_blood_query *que
     s->q = query;
     s->heap = hits;
     s->heap_max = hits_max;
-    if (prepare(s)) {
-        size_t words = (index->count + 63) / 64;
-        for (size_t first = 0; first < words; first += FILTER_WORDS)
-            filter_block(s, first, words - first < FILTER_WORDS ? words - first : FILTER_WORDS);
-    }
+    if (prepare(s))
+        scan_all(s);
     if (s->heap_len > 1)
         qsort(hits, s->heap_len, sizeof *hits, compare_hits);
     *nhits = s->heap_len;
