@@ -60,7 +60,8 @@ void hb_cli_common_init(hb_cli_common *common);
     (-2) /* --help was printed or the options were wrong: return common->exit_code */
 
 /*
- * getopt_long for a subcommand, handling the common options itself:
+ * getopt_long for a subcommand, handling the common options itself. A long option whose value
+ * is a letter also has that short form ({"output", required_argument, NULL, 'o'} gives -o).
  *
  *     while ((opt = hb_cli_getopt(cmd, argc, argv, options, &common)) >= 0)
  *         switch (opt) { … }
@@ -79,7 +80,9 @@ int hb_cli_print_table(const hb_table *table, const hb_cli_common *common);
 /* Command groups (cmd_*.c). */
 extern const hb_cli_command hb_cmd_db_migrate, hb_cmd_db_status;
 extern const hb_cli_command hb_cmd_regions, hb_cmd_diseases, hb_cmd_holidays;
-extern const hb_cli_command hb_cmd_demo, hb_cmd_ingest;
+extern const hb_cli_command hb_cmd_demo, hb_cmd_ingest, hb_cmd_bulletin;
+extern const hb_cli_command hb_cmd_alerts, hb_cmd_alert;
+extern const hb_cli_command hb_cmd_rt, hb_cmd_forecast, hb_cmd_backtest;
 extern const hb_cli_command hb_cmd_blood_antigens, hb_cmd_blood_rare_types, hb_cmd_blood_centres,
     hb_cmd_blood_din, hb_cmd_blood_donors_import, hb_cmd_blood_units_import,
     hb_cmd_blood_donors_list, hb_cmd_blood_units_list, hb_cmd_blood_search,

@@ -10,7 +10,9 @@
 #include "cli/cli.h"
 #include "healthybay/common.h"
 
+/* One entry per line, so that parallel additions merge cleanly. */
 static const hb_cli_command *const commands[] = {
+    /* clang-format off */
     &hb_cmd_demo,
     &hb_cmd_db_migrate,
     &hb_cmd_db_status,
@@ -18,6 +20,12 @@ static const hb_cli_command *const commands[] = {
     &hb_cmd_diseases,
     &hb_cmd_holidays,
     &hb_cmd_ingest,
+    &hb_cmd_bulletin,
+    &hb_cmd_alerts,
+    &hb_cmd_alert,
+    &hb_cmd_rt,
+    &hb_cmd_forecast,
+    &hb_cmd_backtest,
     &hb_cmd_blood_search,
     &hb_cmd_blood_donors_import,
     &hb_cmd_blood_units_import,
@@ -36,6 +44,7 @@ static const hb_cli_command *const commands[] = {
     &hb_cmd_blood_rare_types,
     &hb_cmd_blood_centres,
     &hb_cmd_blood_din,
+    /* clang-format on */
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -9,6 +9,7 @@
 /* Generated from src/store/migrations/ by tools/embed.c. */
 extern const unsigned char hb_sql_0001_reference[];
 extern const unsigned char hb_sql_0003_warn_counts[];
+extern const unsigned char hb_sql_0004_warn_alerts[];
 extern const unsigned char hb_sql_0010_blood_reference[];
 extern const unsigned char hb_sql_0011_blood_registry[];
 
@@ -17,11 +18,12 @@ static const hb_migration migrations[] = {
     { 2, "core", "load reference data (data/*.csv)", NULL, hb_refdata_load, "refdata-1" },
     { 3, "warn", "surveillance counts and their revisions", (const char *)hb_sql_0003_warn_counts,
       NULL, NULL },
-    { 4, "blood", "rare-blood reference tables", (const char *)hb_sql_0010_blood_reference, NULL,
+    { 4, "warn", "alerts and their history", (const char *)hb_sql_0004_warn_alerts, NULL, NULL },
+    { 5, "blood", "rare-blood reference tables", (const char *)hb_sql_0010_blood_reference, NULL,
       NULL },
-    { 5, "blood", "load rare-blood reference data (data/blood/)", NULL, hb_blood_reference_load,
+    { 6, "blood", "load rare-blood reference data (data/blood/)", NULL, hb_blood_reference_load,
       "blood-reference-1" },
-    { 6, "blood", "rare-donor registry, units and requests",
+    { 7, "blood", "rare-donor registry, units and requests",
       (const char *)hb_sql_0011_blood_registry, NULL, NULL },
 };
 

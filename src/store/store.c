@@ -12,6 +12,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "util/table.h"
 
 const char *hb_store_default_url(void)
 {
@@ -257,6 +258,8 @@ int hb_store_query_table(hb_store *store, const char *sql, const char *const *pa
 {
     hb_stmt *st;
     hb_table *t;
+    if (ncols > 32)
+        return hb_error_set(HB_ERROR, "a listing has at most 32 columns");
     int rc = hb_table_new(&t, ncols, names, kinds);
     if (rc < 0)
         return rc;
@@ -268,8 +271,6 @@ int hb_store_query_table(hb_store *store, const char *sql, const char *const *pa
     for (size_t i = 0; rc == 0 && i < nparams; i++)
         rc = hb_stmt_bind_cstr(st, (int)i + 1, params[i]);
     const char *cells[32];
-    if (ncols > 32)
-        return hb_error_set(HB_ERROR, "a listing has at most 32 columns");
     while (rc == 0 && (rc = hb_stmt_step(st)) == HB_STORE_ROW) {
         for (size_t c = 0; c < ncols; c++)
             cells[c] = hb_stmt_is_null(st, (int)c) ? NULL : hb_stmt_text(st, (int)c, NULL);

@@ -102,9 +102,8 @@ int hb_stmt_reset(hb_stmt *st);
 void hb_stmt_finalize(hb_stmt *st);
 
 /*
- * Run a query with text parameters (NULL binds NULL) and collect its first ncols columns, as
- * text (NULL stays NULL), into a new table with those column names and kinds (kinds NULL = all
- * text). For listings: every `healthybay <list>` command prints one.
+ * Run a query with text parameters (NULL binds NULL) and collect its ncols columns, as text, into
+ * a new table with the given column names and kinds (for listings: --format table|csv|json).
  */
 int hb_store_query_table(hb_store *store, const char *sql, const char *const *params,
                          size_t nparams, size_t ncols, const char *const *names,

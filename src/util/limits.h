@@ -65,6 +65,24 @@
 #define HB_SQL_PARAMS_MAX 64
 #endif
 
+/* Posterior draws pooled per window by EpiEstim's uncertain_si (n1 * n2). The default is 25,000;
+ * 10^7 doubles are 80 MB, the most one Rt estimate should hold in memory. */
+#ifndef HB_RT_SAMPLES_MAX
+#define HB_RT_SAMPLES_MAX 10000000
+#endif
+
+/* Sample trajectories behind one sampled forecast (the FluSight baseline, the renewal model).
+ * The hubs use 1,000 to 100,000; above 10^6 the quantiles stop changing and only time is spent. */
+#ifndef HB_FORECAST_SAMPLES_MAX
+#define HB_FORECAST_SAMPLES_MAX 1000000
+#endif
+
+/* Forecast horizon in periods: 14 days covers the daily targets, 4 weeks and 12 months the others;
+ * 104 periods (two years of weeks) is far beyond any useful forecast of case counts. */
+#ifndef HB_FORECAST_HORIZON_MAX
+#define HB_FORECAST_HORIZON_MAX 104
+#endif
+
 /* ---- Rare blood (src/blood, include/healthybay/blood.h) ---- */
 
 /* Profiles (units and donors) in one search index: ids are 32-bit, and 100 million is more than
@@ -116,6 +134,12 @@
 #endif
 #if HB_CSV_FIELDS_MAX < 16
 #error "HB_CSV_FIELDS_MAX is too small for the reference data files"
+#endif
+#if HB_RT_SAMPLES_MAX < 25000
+#error "HB_RT_SAMPLES_MAX must allow EpiEstim's default uncertain_si (n1 = 500, n2 = 50)"
+#endif
+#if HB_FORECAST_HORIZON_MAX < 14
+#error "HB_FORECAST_HORIZON_MAX must allow 14-day forecasts of daily data"
 #endif
 
 #endif

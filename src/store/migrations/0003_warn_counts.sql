@@ -12,6 +12,7 @@ CREATE TABLE hb_measures (
 );
 INSERT INTO hb_measures (code, kind, unit, name_en) VALUES
     ('cases', 'count', 'cases', 'Notified cases'),
+    ('imported_cases', 'count', 'cases', 'Notified cases acquired outside the region'),
     ('deaths', 'count', 'deaths', 'Deaths'),
     ('admissions', 'count', 'admissions', 'Hospital admissions'),
     ('positives', 'count', 'specimens', 'Laboratory-positive specimens'),
