@@ -184,7 +184,7 @@ static int run_din(int argc, char **argv)
         size_t n = 0;
         for (const char *p = argv[i]; *p && n < sizeof with - 1; p++)
             if (*p != ' ')
-                with[n++] = *p;
+                with[n++] = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
         with[n] = '\0';
         /* 13 characters: append the check character, then check the structure as usual. */
         if (n == HB_BLOOD_DIN_LEN) {
