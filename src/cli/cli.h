@@ -88,5 +88,11 @@ extern const hb_cli_command hb_cmd_rt, hb_cmd_forecast, hb_cmd_backtest;
 extern const hb_cli_command hb_cmd_registry_import, hb_cmd_registry_list, hb_cmd_registry_history,
     hb_cmd_registry_may_use, hb_cmd_registry_may_practise, hb_cmd_registry_expiring,
     hb_cmd_registry_usage, hb_cmd_registry_accreditations, hb_cmd_registry_fhir;
+extern const hb_cli_command hb_cmd_blood_antigens, hb_cmd_blood_rare_types, hb_cmd_blood_centres,
+    hb_cmd_blood_din, hb_cmd_blood_donors_import, hb_cmd_blood_units_import,
+    hb_cmd_blood_donors_list, hb_cmd_blood_units_list, hb_cmd_blood_search,
+    hb_cmd_blood_request_new, hb_cmd_blood_request_offer, hb_cmd_blood_request_decline,
+    hb_cmd_blood_request_accept, hb_cmd_blood_request_ship, hb_cmd_blood_request_receive,
+    hb_cmd_blood_request_cancel, hb_cmd_blood_request_show, hb_cmd_blood_requests;
 
 #endif

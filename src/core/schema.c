@@ -3,6 +3,7 @@
  */
 #include "core/schema.h"
 
+#include "blood/reference.h"
 #include "core/refdata.h"
 #include "registry/registry.h"
 
@@ -10,7 +11,9 @@
 extern const unsigned char hb_sql_0001_reference[];
 extern const unsigned char hb_sql_0003_warn_counts[];
 extern const unsigned char hb_sql_0004_warn_alerts[];
-extern const unsigned char hb_sql_0020_registry[];
+extern const unsigned char hb_sql_0005_registry[];
+extern const unsigned char hb_sql_0007_blood_reference[];
+extern const unsigned char hb_sql_0009_blood_registry[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
@@ -19,9 +22,15 @@ static const hb_migration migrations[] = {
       NULL, NULL },
     { 4, "warn", "alerts and their history", (const char *)hb_sql_0004_warn_alerts, NULL, NULL },
     { 5, "registry", "registries: medicines and devices, practitioners, accreditation",
-      (const char *)hb_sql_0020_registry, NULL, NULL },
+      (const char *)hb_sql_0005_registry, NULL, NULL },
     { 6, "registry", "load registry rule data (data/registry/*.csv)", NULL, hb_registry_load_rules,
       "registry-rules-1" },
+    { 7, "blood", "rare-blood reference tables", (const char *)hb_sql_0007_blood_reference, NULL,
+      NULL },
+    { 8, "blood", "load rare-blood reference data (data/blood/)", NULL, hb_blood_reference_load,
+      "blood-reference-1" },
+    { 9, "blood", "rare-donor registry, units and requests",
+      (const char *)hb_sql_0009_blood_registry, NULL, NULL },
 };
 
 const hb_migration *hb_schema_migrations(size_t *count)

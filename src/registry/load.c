@@ -8,8 +8,8 @@
 #include "registry/registry_int.h"
 #include "util/embedded.h"
 
-extern const hb_embedded_file hb_registry_data_files[];
-extern const size_t hb_registry_data_files_count;
+extern const hb_embedded_file hb_data_registry[];
+extern const size_t hb_data_registry_count;
 
 int hb_registry_load_rules(hb_store *store)
 {
@@ -21,7 +21,7 @@ int hb_registry_load_rules(hb_store *store)
         snprintf(file, sizeof file, "%s.csv", order[i]);
         snprintf(name, sizeof name, "data/registry/%s", file);
         const hb_embedded_file *f =
-            hb_embedded_find(hb_registry_data_files, hb_registry_data_files_count, file);
+            hb_embedded_find(hb_data_registry, hb_data_registry_count, file);
         if (!f)
             return hb_error_set(HB_ERROR, "%s is missing from this build", name);
         hb_registry_import_options opt = { .source = name, .dry_run = false };
