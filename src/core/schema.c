@@ -4,11 +4,16 @@
 #include "core/schema.h"
 
 #include "core/refdata.h"
+#include "settle/ledger.h"
+#include "settle/rules.h"
 
 /* Generated from src/store/migrations/ by tools/embed.c. */
 extern const unsigned char hb_sql_0001_reference[];
 extern const unsigned char hb_sql_0003_warn_counts[];
 extern const unsigned char hb_sql_0004_warn_alerts[];
+extern const unsigned char hb_sql_0030_settle_rules[];
+extern const unsigned char hb_sql_0031_settle_ledger[];
+extern const unsigned char hb_sql_0032_settle_claims[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
@@ -16,6 +21,15 @@ static const hb_migration migrations[] = {
     { 3, "warn", "surveillance counts and their revisions", (const char *)hb_sql_0003_warn_counts,
       NULL, NULL },
     { 4, "warn", "alerts and their history", (const char *)hb_sql_0004_warn_alerts, NULL, NULL },
+    { 5, "settle", "payers, providers, dated rules, members, exchange rates",
+      (const char *)hb_sql_0030_settle_rules, NULL, NULL },
+    { 6, "settle", "double-entry ledger", (const char *)hb_sql_0031_settle_ledger, NULL, NULL },
+    { 7, "settle", "claims, voucher credits, settlement runs, idempotent requests",
+      (const char *)hb_sql_0032_settle_claims, NULL, NULL },
+    { 8, "settle", "history tables are append-only (triggers)", NULL, hb_settle_ledger_protect,
+      "settle-protect-1" },
+    { 9, "settle", "load settlement reference data (data/settle/*.csv)", NULL,
+      hb_settle_reference_load_embedded, "settle-reference-1" },
 };
 
 const hb_migration *hb_schema_migrations(size_t *count)
