@@ -427,7 +427,7 @@ int hb_ledger_accounts(hb_store *store, const char *kind, hb_table **out)
     const char *params[] = { kind, kind };
     return hb_store_query_table(store,
                                 "SELECT code, kind, owner, currency, balance_minor, floor_minor,"
-                                " cap_minor FROM hb_settle_accounts WHERE (? IS NULL OR kind = ?)"
+                                " cap_minor FROM hb_settle_accounts WHERE (CAST(? AS TEXT) IS NULL OR kind = ?)"
                                 " ORDER BY kind, owner, currency",
                                 params, 2, 7, names, kinds, out);
 }

@@ -8,6 +8,7 @@
  */
 #include "settle/settle_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -461,4 +462,41 @@ void hb_settle__load_report_dispose(hb_settle_load_report *report)
 {
     hb_free(report->errors);
     report->errors = NULL;
+}
+
+void hb_settle__hex(char out[HB_SETTLE_HEX_LEN], uint64_t h)
+{
+    snprintf(out, HB_SETTLE_HEX_LEN, "%016llx", (unsigned long long)h);
+}
+
+int hb_settle__money_table(hb_store *store, const char *sql, const char *const *params,
+                           size_t nparams, size_t ncols, const char *const *names,
+                           const hb_col_kind *kinds, uint32_t money_mask, size_t currency_col,
+                           hb_table **out)
+{
+    hb_stmt *st = NULL;
+    hb_table *t;
+    int rc = hb_table_new(&t, ncols, names, kinds);
+    if (rc < 0)
+        return rc;
+    rc = hb_store_prepare(store, &st, sql);
+    for (size_t i = 0; rc == 0 && i < nparams; i++)
+        rc = hb_stmt_bind_cstr(st, (int)i + 1, params[i]);
+    const char *cells[32];
+    char money[32][HB_MONEY_STRLEN];
+    while (rc == 0 && (rc = hb_stmt_step(st)) == HB_STORE_ROW) {
+        const char *currency = hb_stmt_text(st, (int)currency_col, NULL);
+        for (size_t c = 0; c < ncols && c < 32; c++) {
+            cells[c] = hb_stmt_is_null(st, (int)c) ? NULL : hb_stmt_text(st, (int)c, NULL);
+            if (cells[c] && (money_mask >> c & 1u))
+                cells[c] = hb_money_format(money[c], hb_stmt_int64(st, (int)c), currency);
+        }
+        rc = hb_table_add_row(t, cells);
+    }
+    if (rc < 0)
+        hb_table_free(t);
+    hb_stmt_finalize(st);
+    if (rc == 0)
+        *out = t;
+    return rc;
 }

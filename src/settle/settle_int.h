@@ -23,6 +23,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/csv.h"
+#include "util/table.h"
 #include "util/limits.h"
 
 typedef enum hb_settle_coltype {
@@ -150,5 +151,32 @@ int hb_settle__voucher_payer(hb_store *store, char out[HB_SETTLE_CODE_LEN]);
  * caller finalizes st), HB_STORE_DONE finalizes it. */
 int hb_settle__query_row(hb_store *store, hb_stmt **st, const char *sql, const char *const *params,
                          size_t nparams);
+
+
+/* As hb_store_query_table, but the columns in money_mask (bit i = column i) hold minor units
+ * and are shown as decimals ("1234.50") of the currency in column currency_col. */
+int hb_settle__money_table(hb_store *store, const char *sql, const char *const *params,
+                           size_t nparams, size_t ncols, const char *const *names,
+                           const hb_col_kind *kinds, uint32_t money_mask, size_t currency_col,
+                           hb_table **out);
+
+/* The claim's item categories, as a hash input and a check (claims.c). */
+#define HB_SETTLE_HEX_LEN 17
+void hb_settle__hex(char out[HB_SETTLE_HEX_LEN], uint64_t h);
+
+
+/* Claims internals shared by claims.c, import.c, adjudicate.c. */
+struct hb_claim;
+struct hb_settle_caller;
+uint64_t hb_settle__claim_hash(const struct hb_claim *claim);
+/* 1 (and *id) when the same claim is live already, 0 when its episode is free, HB_ECONFLICT when
+ * another claim holds the episode. */
+int hb_settle__compare_live(hb_store *store, const struct hb_claim *claim, const char *hash,
+                            int64_t *id);
+/* Store one checked claim in the caller's transaction: 1 when it was there already, 0 new. */
+int hb_settle__store_claim(hb_store *store, const struct hb_settle_caller *caller,
+                           const struct hb_claim *claim, int64_t *id);
+int hb_settle__claim_event(hb_store *store, int64_t claim_id, const char *organisation,
+                           const char *action, const char *detail);
 
 #endif
