@@ -179,4 +179,25 @@ int hb_settle__store_claim(hb_store *store, const struct hb_settle_caller *calle
 int hb_settle__claim_event(hb_store *store, int64_t claim_id, const char *organisation,
                            const char *action, const char *detail);
 
+
+/* Voucher internals used by adjudication (voucher.c). */
+typedef struct hb_settle_voucher {
+    hb_settle_ehcv_rule rule; /* in force on the service date */
+    int64_t balance_minor;
+    int64_t optometry_left_minor; /* -1 = no sub-cap */
+    const char *currency;         /* the fee's */
+    hb_rate factor;               /* fee currency -> HKD; 1 for HKD */
+    int64_t factor_id;            /* 0 for HKD */
+} hb_settle_voucher;
+
+/* Read the holder's voucher as it stands, under the holder's lock (taken by the caller). */
+int hb_settle__voucher_load(hb_settle_voucher *v, hb_store *store, const char *payer,
+                            const char *holder, hb_date service_date, const char *currency);
+/* The HKD deduction for a fee part (minor units of v->currency). */
+int hb_settle__voucher_deduction(const hb_settle_voucher *v, int64_t fee, int64_t *deduction);
+/* The largest part of fee whose deduction fits in avail HKD, and that deduction (0 and 0 when
+ * nothing fits). */
+int hb_settle__voucher_fit(const hb_settle_voucher *v, int64_t fee, int64_t avail,
+                           int64_t *fee_part, int64_t *deduction);
+
 #endif
