@@ -62,9 +62,10 @@ static int check_items(const hb_claim *c)
 int hb_claim_check(hb_store *store, const hb_claim *c, hb_date today)
 {
     int rc;
-    if ((rc = check_id("provider", c->provider)) < 0 || (rc = check_id("episode", c->episode)) < 0 ||
-        (rc = check_id("patient", c->patient)) < 0 || (rc = check_id("payer", c->payer)) < 0 ||
-        (rc = check_id("currency", c->currency)) < 0 || (rc = hb_currency_check(c->currency)) < 0)
+    if ((rc = check_id("provider", c->provider)) < 0 ||
+        (rc = check_id("episode", c->episode)) < 0 || (rc = check_id("patient", c->patient)) < 0 ||
+        (rc = check_id("payer", c->payer)) < 0 || (rc = check_id("currency", c->currency)) < 0 ||
+        (rc = hb_currency_check(c->currency)) < 0)
         return rc;
     if (c->service_date > today) {
         char d[HB_DATE_STRLEN];
@@ -144,12 +145,13 @@ static int insert_claim(hb_store *store, const hb_settle_caller *caller, const h
                               " content_hash, submitted_on, submitted_by, created_at) VALUES"
                               " (?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?)"
                               " ON CONFLICT DO NOTHING RETURNING id");
-    const char *text[] = { c->provider, c->episode, c->patient, c->payer, c->currency,
-                           hb_date_format(day, c->service_date) };
+    const char *text[] = { c->provider, c->episode,  c->patient,
+                           c->payer,    c->currency, hb_date_format(day, c->service_date) };
     for (int i = 0; rc == 0 && i < 6; i++)
         rc = hb_stmt_bind_cstr(st, i + 1, text[i]);
     if (rc == 0 && (rc = hb_stmt_bind_int64(st, 7, c->mainland_insured)) == 0 &&
-        (rc = hb_stmt_bind_int64(st, 8, total)) == 0 && (rc = hb_stmt_bind_cstr(st, 9, hash)) == 0 &&
+        (rc = hb_stmt_bind_int64(st, 8, total)) == 0 &&
+        (rc = hb_stmt_bind_cstr(st, 9, hash)) == 0 &&
         (rc = hb_stmt_bind_cstr(st, 10, hb_date_format(today, caller->today))) == 0 &&
         (rc = hb_stmt_bind_cstr(st, 11, caller->organisation)) == 0 &&
         (rc = hb_stmt_bind_cstr(st, 12, hb_timestamp_now(now))) == 0)
@@ -201,7 +203,7 @@ int hb_settle__claim_event(hb_store *store, int64_t claim_id, const char *organi
 }
 
 int hb_settle__store_claim(hb_store *store, const hb_settle_caller *caller, const hb_claim *c,
-                       int64_t *id)
+                           int64_t *id)
 {
     char hash[HB_SETTLE_HEX_LEN];
     hb_settle__hex(hash, hb_settle__claim_hash(c));
@@ -262,16 +264,15 @@ int hb_claim_submit(int64_t *out_id, bool *out_existing, hb_store *store,
 
 int hb_claims_list(hb_store *store, const hb_claim_filter *f, hb_table **out)
 {
-    static const char *const names[] = { "id",      "provider", "episode",  "patient",
-                                         "payer",   "service_date", "currency", "claimed",
-                                         "approved", "copay",   "voucher_hkd", "status",
-                                         "decided_on", "run",   "reason" };
-    static const hb_col_kind kinds[] = { HB_COL_INT,    HB_COL_TEXT,   HB_COL_TEXT,
-                                         HB_COL_TEXT,   HB_COL_TEXT,   HB_COL_TEXT,
-                                         HB_COL_TEXT,   HB_COL_NUMBER, HB_COL_NUMBER,
-                                         HB_COL_NUMBER, HB_COL_NUMBER, HB_COL_TEXT,
+    static const char *const names[] = { "id",         "provider",     "episode",     "patient",
+                                         "payer",      "service_date", "currency",    "claimed",
+                                         "approved",   "copay",        "voucher_hkd", "status",
+                                         "decided_on", "run",          "reason" };
+    static const hb_col_kind kinds[] = { HB_COL_INT,    HB_COL_TEXT,   HB_COL_TEXT,   HB_COL_TEXT,
+                                         HB_COL_TEXT,   HB_COL_TEXT,   HB_COL_TEXT,   HB_COL_NUMBER,
+                                         HB_COL_NUMBER, HB_COL_NUMBER, HB_COL_NUMBER, HB_COL_TEXT,
                                          HB_COL_TEXT,   HB_COL_INT,    HB_COL_TEXT };
-    const char *p[] = { f->status, f->status, f->payer, f->payer,
+    const char *p[] = { f->status,   f->status,   f->payer,   f->payer,
                         f->provider, f->provider, f->patient, f->patient };
     /* voucher_hkd is HKD whatever the claim's currency: all three have 2 decimals. */
     return hb_settle__money_table(
@@ -288,10 +289,9 @@ int hb_claim_items(hb_store *store, int64_t claim_id, hb_table **out)
 {
     static const char *const names[] = { "line",   "code",     "category", "quantity", "unit",
                                          "amount", "approved", "copay",    "reason",   "currency" };
-    static const hb_col_kind kinds[] = { HB_COL_INT,    HB_COL_TEXT,   HB_COL_TEXT,
-                                         HB_COL_INT,    HB_COL_NUMBER, HB_COL_NUMBER,
-                                         HB_COL_NUMBER, HB_COL_NUMBER, HB_COL_TEXT,
-                                         HB_COL_TEXT };
+    static const hb_col_kind kinds[] = { HB_COL_INT,    HB_COL_TEXT,   HB_COL_TEXT,   HB_COL_INT,
+                                         HB_COL_NUMBER, HB_COL_NUMBER, HB_COL_NUMBER, HB_COL_NUMBER,
+                                         HB_COL_TEXT,   HB_COL_TEXT };
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)claim_id);
     const char *p[] = { id };
@@ -301,6 +301,6 @@ int hb_claim_items(hb_store *store, int64_t claim_id, hb_table **out)
                                   " c.currency FROM hb_settle_claim_items i JOIN hb_settle_claims c"
                                   " ON c.id = i.claim_id WHERE i.claim_id = CAST(? AS BIGINT)"
                                   " ORDER BY i.line",
-                                  p, 1, 10, names, kinds, (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7),
-                                  9, out);
+                                  p, 1, 10, names, kinds,
+                                  (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7), 9, out);
 }

@@ -120,9 +120,8 @@ typedef struct hb_claims_import_report {
  * then submitted in one transaction, or rejected with every problem named. Claims already
  * stored identically are counted unchanged, so re-sending a file changes nothing.
  */
-int hb_claims_import(hb_claims_import_report *out, hb_store *store,
-                     const hb_settle_caller *caller, const char *name, const char *data,
-                     size_t len, bool dry_run);
+int hb_claims_import(hb_claims_import_report *out, hb_store *store, const hb_settle_caller *caller,
+                     const char *name, const char *data, size_t len, bool dry_run);
 void hb_claims_import_report_dispose(hb_claims_import_report *report);
 
 typedef struct hb_claim_filter {

@@ -18,8 +18,20 @@
 #include "util/csv.h"
 #include "util/parse.h"
 
-enum { C_PROVIDER, C_EPISODE, C_PATIENT, C_PAYER, C_CURRENCY, C_DATE, C_INSURED, C_ITEM,
-       C_CATEGORY, C_QUANTITY, C_PRICE, NCOLS };
+enum {
+    C_PROVIDER,
+    C_EPISODE,
+    C_PATIENT,
+    C_PAYER,
+    C_CURRENCY,
+    C_DATE,
+    C_INSURED,
+    C_ITEM,
+    C_CATEGORY,
+    C_QUANTITY,
+    C_PRICE,
+    NCOLS
+};
 
 static const hb_settle_col cols[NCOLS] = {
     { "provider", NULL, HB_SCOL_TEXT, NULL },
@@ -268,8 +280,7 @@ static int write_claims(hb_store *store, void *payload)
             hb_error_prefix("line %lu: ", im->claims[i].line);
     }
     if (rc >= 0)
-        rc = hb_settle__request_finish(store, im->caller, "claims-import", w->hash,
-                                       (int64_t)im->n);
+        rc = hb_settle__request_finish(store, im->caller, "claims-import", w->hash, (int64_t)im->n);
     return rc;
 }
 
@@ -289,9 +300,8 @@ static void importing_dispose(importing *im)
     hb_buf_dispose(&im->errors);
 }
 
-int hb_claims_import(hb_claims_import_report *out, hb_store *store,
-                     const hb_settle_caller *caller, const char *name, const char *data,
-                     size_t len, bool dry_run)
+int hb_claims_import(hb_claims_import_report *out, hb_store *store, const hb_settle_caller *caller,
+                     const char *name, const char *data, size_t len, bool dry_run)
 {
     memset(out, 0, sizeof *out);
     importing im = { .store = store, .caller = caller };
@@ -310,7 +320,8 @@ int hb_claims_import(hb_claims_import_report *out, hb_store *store,
     if (rc == 0 && !dry_run) {
         write_job w = { &im, HB_SETTLE_HASH_INIT, 0 };
         for (size_t i = 0; i < im.n; i++)
-            w.hash = hb_settle_hash_i64(w.hash, (int64_t)hb_settle__claim_hash(&im.claims[i].claim));
+            w.hash =
+                hb_settle_hash_i64(w.hash, (int64_t)hb_settle__claim_hash(&im.claims[i].claim));
         rc = hb_settle__in_transaction(store, write_claims, &w);
         out->submitted = w.submitted;
         out->unchanged = rc >= 0 ? im.n - w.submitted : out->unchanged;

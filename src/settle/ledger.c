@@ -425,11 +425,12 @@ int hb_ledger_accounts(hb_store *store, const char *kind, hb_table **out)
     static const hb_col_kind kinds[] = { HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
                                          HB_COL_INT,  HB_COL_INT,  HB_COL_INT };
     const char *params[] = { kind, kind };
-    return hb_store_query_table(store,
-                                "SELECT code, kind, owner, currency, balance_minor, floor_minor,"
-                                " cap_minor FROM hb_settle_accounts WHERE (CAST(? AS TEXT) IS NULL OR kind = ?)"
-                                " ORDER BY kind, owner, currency",
-                                params, 2, 7, names, kinds, out);
+    return hb_store_query_table(
+        store,
+        "SELECT code, kind, owner, currency, balance_minor, floor_minor,"
+        " cap_minor FROM hb_settle_accounts WHERE (CAST(? AS TEXT) IS NULL OR kind = ?)"
+        " ORDER BY kind, owner, currency",
+        params, 2, 7, names, kinds, out);
 }
 
 /* The tables whose rows are history: never updated, never deleted. */

@@ -25,12 +25,12 @@ static const hb_settle_col rate_cols[] = {
 };
 
 static const hb_settle_spec rate_spec = {
-    "rates", "hb_settle_rates", rate_cols, sizeof rate_cols / sizeof rate_cols[0], 4, true,
-    "imported_at", rate_check,
+    "rates", "hb_settle_rates", rate_cols,  sizeof rate_cols / sizeof rate_cols[0], 4,
+    true,    "imported_at",     rate_check,
 };
 
-int hb_rates_import(hb_store *store, const char *name, const char *data, size_t len,
-                    bool dry_run, hb_settle_load_report *report)
+int hb_rates_import(hb_store *store, const char *name, const char *data, size_t len, bool dry_run,
+                    hb_settle_load_report *report)
 {
     return hb_settle__load(store, &rate_spec, name, data, len, dry_run, report);
 }
@@ -53,10 +53,12 @@ int hb_rates_lookup(hb_rate_row *out, hb_store *store, const char *kind, const c
                                   params, 5);
     if (rc == HB_STORE_DONE) {
         if (monthly)
-            return hb_error_set(HB_ENOTFOUND, "no %s %s->%s for %04d-%02d (import it with "
-                                "`healthybay rates import`)", kind, base, quote, y, m);
-        return hb_error_set(HB_ENOTFOUND, "no %s rate %s->%s on %s or in the %d days before",
-                            kind, base, quote, day, HB_RATE_AGE_DAYS_MAX);
+            return hb_error_set(HB_ENOTFOUND,
+                                "no %s %s->%s for %04d-%02d (import it with "
+                                "`healthybay rates import`)",
+                                kind, base, quote, y, m);
+        return hb_error_set(HB_ENOTFOUND, "no %s rate %s->%s on %s or in the %d days before", kind,
+                            base, quote, day, HB_RATE_AGE_DAYS_MAX);
     }
     if (rc < 0)
         return rc;
@@ -71,7 +73,7 @@ int hb_rates_lookup(hb_rate_row *out, hb_store *store, const char *kind, const c
 
 int hb_rates_list(hb_store *store, const char *kind, hb_table **out)
 {
-    static const char *const names[] = { "id", "kind", "base", "quote",
+    static const char *const names[] = { "id",         "kind", "base",  "quote",
                                          "valid_from", "rate", "source" };
     static const hb_col_kind kinds[] = { HB_COL_INT,  HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
                                          HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT };

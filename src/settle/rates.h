@@ -38,8 +38,8 @@ typedef struct hb_rate_row {
 } hb_rate_row;
 
 /* Import a rates file; whole-file validation, in the caller's transaction. */
-int hb_rates_import(hb_store *store, const char *name, const char *data, size_t len,
-                    bool dry_run, hb_settle_load_report *report);
+int hb_rates_import(hb_store *store, const char *name, const char *data, size_t len, bool dry_run,
+                    hb_settle_load_report *report);
 
 /* The rate of kind ("reference", "ehcv-factor") from base to quote in force on date;
  * HB_ENOTFOUND with a message naming what is missing. */

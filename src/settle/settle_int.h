@@ -152,7 +152,6 @@ int hb_settle__voucher_payer(hb_store *store, char out[HB_SETTLE_CODE_LEN]);
 int hb_settle__query_row(hb_store *store, hb_stmt **st, const char *sql, const char *const *params,
                          size_t nparams);
 
-
 /* As hb_store_query_table, but the columns in money_mask (bit i = column i) hold minor units
  * and are shown as decimals ("1234.50") of the currency in column currency_col. */
 int hb_settle__money_table(hb_store *store, const char *sql, const char *const *params,
@@ -163,7 +162,6 @@ int hb_settle__money_table(hb_store *store, const char *sql, const char *const *
 /* The claim's item categories, as a hash input and a check (claims.c). */
 #define HB_SETTLE_HEX_LEN 17
 void hb_settle__hex(char out[HB_SETTLE_HEX_LEN], uint64_t h);
-
 
 /* Claims internals shared by claims.c, import.c, adjudicate.c. */
 struct hb_claim;
@@ -176,9 +174,10 @@ int hb_settle__compare_live(hb_store *store, const struct hb_claim *claim, const
 /* Store one checked claim in the caller's transaction: 1 when it was there already, 0 new. */
 int hb_settle__store_claim(hb_store *store, const struct hb_settle_caller *caller,
                            const struct hb_claim *claim, int64_t *id);
+/* The last date of a settled period (0 when none): nothing may be decided or reversed in it. */
+int hb_settle__settled_through(hb_store *store, hb_date *out);
 int hb_settle__claim_event(hb_store *store, int64_t claim_id, const char *organisation,
                            const char *action, const char *detail);
-
 
 /* Voucher internals used by adjudication (voucher.c). */
 typedef struct hb_settle_voucher {

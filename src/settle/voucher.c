@@ -217,8 +217,8 @@ static int credit_one(hb_store *store, void *payload)
         return 0;
     }
     int64_t voucher, scheme, balance = 0, transfer = 0;
-    if ((rc = hb_ledger_account(&voucher, store, "voucher", j->h->code, "HKD", 0,
-                                rule.cap_minor)) < 0 ||
+    if ((rc = hb_ledger_account(&voucher, store, "voucher", j->h->code, "HKD", 0, rule.cap_minor)) <
+            0 ||
         (rc = hb_ledger_account(&scheme, store, "payer", j->payer, "HKD", -1, -1)) < 0 ||
         (rc = hb_ledger_balance(&balance, store, "voucher", j->h->code, "HKD")) < 0)
         return rc;
@@ -249,8 +249,10 @@ static int grant_terms(hb_store *store, const char *grant, hb_date *on, int64_t 
         int64_t year = 0;
         if (strlen(grant) != 11 || sscanf(grant + 7, "%4lld", (long long *)&year) != 1 ||
             year < 1900 || year != year_of(*on))
-            return hb_error_set(HB_EINVAL, "grant '%s' must be annual-YYYY with a date in that "
-                                "year", grant);
+            return hb_error_set(HB_EINVAL,
+                                "grant '%s' must be annual-YYYY with a date in that "
+                                "year",
+                                grant);
         hb_settle_ehcv_rule rule;
         int rc = hb_settle__ehcv_rule_at(store, *on, &rule);
         *amount = rule.annual_minor;
@@ -262,8 +264,10 @@ static int grant_terms(hb_store *store, const char *grant, hb_date *on, int64_t 
                                   " WHERE code = ?",
                                   &grant, 1);
     if (rc == HB_STORE_DONE)
-        return hb_error_set(HB_ENOTFOUND, "no voucher grant '%.40s' (annual-YYYY or a code of "
-                            "ehcv-grants)", grant);
+        return hb_error_set(HB_ENOTFOUND,
+                            "no voucher grant '%.40s' (annual-YYYY or a code of "
+                            "ehcv-grants)",
+                            grant);
     if (rc < 0)
         return rc;
     size_t len;
@@ -360,11 +364,11 @@ int hb_voucher_balance(hb_voucher_status *out, hb_store *store, const char *hold
 
 int hb_voucher_statement(hb_store *store, const char *holder, hb_table **out)
 {
-    static const char *const names[] = { "date",  "what",   "claim",  "provider", "fee",
-                                         "fee_currency", "factor", "hkd", "balance" };
-    static const hb_col_kind kinds[] = { HB_COL_TEXT,   HB_COL_TEXT, HB_COL_INT,
-                                         HB_COL_TEXT,   HB_COL_NUMBER, HB_COL_TEXT,
-                                         HB_COL_TEXT,   HB_COL_NUMBER, HB_COL_NUMBER };
+    static const char *const names[] = { "date",         "what",   "claim", "provider", "fee",
+                                         "fee_currency", "factor", "hkd",   "balance" };
+    static const hb_col_kind kinds[] = { HB_COL_TEXT, HB_COL_TEXT,   HB_COL_INT,
+                                         HB_COL_TEXT, HB_COL_NUMBER, HB_COL_TEXT,
+                                         HB_COL_TEXT, HB_COL_NUMBER, HB_COL_NUMBER };
     char code[HB_SETTLE_CODE_LEN + 16];
     snprintf(code, sizeof code, "voucher:%s:HKD", holder);
     const char *p[] = { code };
