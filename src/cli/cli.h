@@ -82,5 +82,12 @@ extern const hb_cli_command hb_cmd_db_migrate, hb_cmd_db_status;
 extern const hb_cli_command hb_cmd_regions, hb_cmd_diseases, hb_cmd_holidays;
 extern const hb_cli_command hb_cmd_demo, hb_cmd_ingest, hb_cmd_bulletin;
 extern const hb_cli_command hb_cmd_alerts, hb_cmd_alert;
+extern const hb_cli_command hb_cmd_claims_submit, hb_cmd_claims_import, hb_cmd_claims_adjudicate;
+extern const hb_cli_command hb_cmd_claims_list, hb_cmd_claims_show, hb_cmd_claims_reverse;
+extern const hb_cli_command hb_cmd_rates_import, hb_cmd_rates_list;
+extern const hb_cli_command hb_cmd_settlement_run, hb_cmd_settlement_statements;
+extern const hb_cli_command hb_cmd_settle_reference, hb_cmd_settle_accounts, hb_cmd_settle_verify;
+extern const hb_cli_command hb_cmd_vouchers_credit, hb_cmd_vouchers_balance;
+extern const hb_cli_command hb_cmd_vouchers_statement;
 
 #endif

@@ -23,6 +23,22 @@ static const hb_cli_command *const commands[] = {
     &hb_cmd_bulletin,
     &hb_cmd_alerts,
     &hb_cmd_alert,
+    &hb_cmd_claims_submit,
+    &hb_cmd_claims_import,
+    &hb_cmd_claims_adjudicate,
+    &hb_cmd_claims_list,
+    &hb_cmd_claims_show,
+    &hb_cmd_claims_reverse,
+    &hb_cmd_vouchers_credit,
+    &hb_cmd_vouchers_balance,
+    &hb_cmd_vouchers_statement,
+    &hb_cmd_rates_import,
+    &hb_cmd_rates_list,
+    &hb_cmd_settlement_run,
+    &hb_cmd_settlement_statements,
+    &hb_cmd_settle_reference,
+    &hb_cmd_settle_accounts,
+    &hb_cmd_settle_verify,
     /* clang-format on */
 };
 
@@ -37,7 +53,7 @@ static void print_help(FILE *out)
           "Commands:\n",
           out);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-14s %s\n", commands[i]->name, commands[i]->summary);
+        fprintf(out, "  %-24s %s\n", commands[i]->name, commands[i]->summary);
     fputs("\n"
           "The database is a SQLite file (--db FILE, or $HEALTHYBAY_DB, default ./healthybay.db)\n"
           "or PostgreSQL (--db postgresql://user@host:port/dbname).\n"
