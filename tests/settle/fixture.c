@@ -11,46 +11,40 @@
 #include "settle/rules.h"
 #include "settle/settle_int.h"
 
-static const char payers[] =
-    "code,jurisdiction,kind,currency,name_en,name_zh,source\n"
-    "HK-INS,HK,insurer,HKD,Test insurer (Hong Kong),,test fixture\n"
-    "GD-FUND,GD,social-insurance,CNY,Test fund (Guangdong),,test fixture\n"
-    "MO-SS,MO,social-insurance,MOP,Test fund (Macao),,test fixture\n";
-static const char providers[] =
-    "code,jurisdiction,region,currency,liaison,name_en,name_zh,source\n"
-    "HK-QMH,HK,,HKD,HK-DH,Test hospital (Hong Kong),,test fixture\n"
-    "MO-CHCSJ,MO,,MOP,MO-SSM,Test hospital (Macao),,test fixture\n";
-static const char terms[] =
-    "payer,valid_from,residents,claim_limit,deadline_days,rounding,source\n"
-    "HK-INS,2020-01-01,HK,5000.00,90,half-up,test fixture\n"
-    "GD-FUND,2020-01-01,GD,,,half-even,test fixture\n"
-    "MO-SS,2020-01-01,MO,,,half-up,test fixture\n";
-static const char items[] =
-    "payer,valid_from,category,copay_bp,limit,alone\n"
-    "HK-INS,2020-01-01,outpatient,2000,,1\n"
-    "HK-INS,2020-01-01,dental,0,1000.00,1\n"
-    "HK-INS,2020-01-01,inpatient,0,,1\n"
-    "GD-FUND,2020-01-01,outpatient,1000,,1\n"
-    "GD-FUND,2020-01-01,inpatient,1000,,1\n"
-    "MO-SS,2020-01-01,outpatient,0,,1\n";
-static const char members[] =
-    "payer,patient,residence,birth_year,valid_from,valid_to\n"
-    "HK-INS,H1,HK,1980,2020-01-01,\n"
-    "HK-INS,H2,HK,1975,2020-01-01,2023-12-31\n"
-    "HK-INS,G9,GD,1980,2020-01-01,\n"
-    "GD-FUND,G1,GD,1970,2020-01-01,\n"
-    "GD-FUND,G2,GD,1985,2020-01-01,\n"
-    "MO-SS,M1,MO,1990,2020-01-01,\n"
-    "HK-EHCV,E1,HK,1950,2014-01-01,\n"
-    "HK-EHCV,E2,HK,1951,2014-01-01,\n"
-    "HK-EHCV,E3,HK,1958,2014-01-01,\n";
+static const char payers[] = "code,jurisdiction,kind,currency,name_en,name_zh,source\n"
+                             "HK-INS,HK,insurer,HKD,Test insurer (Hong Kong),,test fixture\n"
+                             "GD-FUND,GD,social-insurance,CNY,Test fund (Guangdong),,test fixture\n"
+                             "MO-SS,MO,social-insurance,MOP,Test fund (Macao),,test fixture\n";
+static const char providers[] = "code,jurisdiction,region,currency,liaison,name_en,name_zh,source\n"
+                                "HK-QMH,HK,,HKD,HK-DH,Test hospital (Hong Kong),,test fixture\n"
+                                "MO-CHCSJ,MO,,MOP,MO-SSM,Test hospital (Macao),,test fixture\n";
+static const char terms[] = "payer,valid_from,residents,claim_limit,deadline_days,rounding,source\n"
+                            "HK-INS,2020-01-01,HK,5000.00,90,half-up,test fixture\n"
+                            "GD-FUND,2020-01-01,GD,,,half-even,test fixture\n"
+                            "MO-SS,2020-01-01,MO,,,half-up,test fixture\n";
+static const char items[] = "payer,valid_from,category,copay_bp,limit,alone\n"
+                            "HK-INS,2020-01-01,outpatient,2000,,1\n"
+                            "HK-INS,2020-01-01,dental,0,1000.00,1\n"
+                            "HK-INS,2020-01-01,inpatient,0,,1\n"
+                            "GD-FUND,2020-01-01,outpatient,1000,,1\n"
+                            "GD-FUND,2020-01-01,inpatient,1000,,1\n"
+                            "MO-SS,2020-01-01,outpatient,0,,1\n";
+static const char members[] = "payer,patient,residence,birth_year,valid_from,valid_to\n"
+                              "HK-INS,H1,HK,1980,2020-01-01,\n"
+                              "HK-INS,H2,HK,1975,2020-01-01,2023-12-31\n"
+                              "HK-INS,G9,GD,1980,2020-01-01,\n"
+                              "GD-FUND,G1,GD,1970,2020-01-01,\n"
+                              "GD-FUND,G2,GD,1985,2020-01-01,\n"
+                              "MO-SS,M1,MO,1990,2020-01-01,\n"
+                              "HK-EHCV,E1,HK,1950,2014-01-01,\n"
+                              "HK-EHCV,E2,HK,1951,2014-01-01,\n"
+                              "HK-EHCV,E3,HK,1958,2014-01-01,\n";
 /* Test rates, not published ones: weekly reference rates are added by weekly_rates(). */
-static const char rates[] =
-    "kind,base,quote,valid_from,rate,source\n"
-    "ehcv-factor,CNY,HKD,2024-02-01,1.0900,test fixture\n"
-    "ehcv-factor,CNY,HKD,2024-03-01,1.0870,test fixture\n"
-    "ehcv-factor,CNY,HKD,2024-04-01,1.0850,test fixture\n"
-    "ehcv-factor,CNY,HKD,2024-05-01,1.0840,test fixture\n";
+static const char rates[] = "kind,base,quote,valid_from,rate,source\n"
+                            "ehcv-factor,CNY,HKD,2024-02-01,1.0900,test fixture\n"
+                            "ehcv-factor,CNY,HKD,2024-03-01,1.0870,test fixture\n"
+                            "ehcv-factor,CNY,HKD,2024-04-01,1.0850,test fixture\n"
+                            "ehcv-factor,CNY,HKD,2024-05-01,1.0840,test fixture\n";
 
 typedef struct load_job {
     const char *kind, *text;
@@ -138,7 +132,7 @@ int64_t fixture_claim(hb_store *s, const char *provider, const char *episode, co
 {
     hb_claim_item it = { "item", category, 1, amount_minor };
     hb_claim c = { provider, episode, patient, payer, currency, fixture_date(service_date),
-                   false, &it, 1 };
+                   false,    &it,     1 };
     hb_settle_caller caller = fixture_caller(service_date);
     int64_t id;
     bool existing;

@@ -17,8 +17,8 @@ TEST(settle__claim_duplicates_and_idempotency_keys)
 {
     hb_store *s = fixture_open();
     hb_claim_item it[] = { { "consult", "outpatient", 1, 50000 } };
-    hb_claim c = { "GD-HKUSZH", "EP-1", "H1", "HK-INS", "CNY", fixture_date("2024-03-01"), false,
-                   it, 1 };
+    hb_claim c = { "GD-HKUSZH", "EP-1", "H1", "HK-INS", "CNY", fixture_date("2024-03-01"),
+                   false,       it,     1 };
     hb_settle_caller caller = fixture_caller("2024-03-02");
     caller.idempotency_key = "k-1";
     int64_t id, again;
@@ -65,8 +65,8 @@ TEST(settle__insurer_rules_copay_limits_conversion)
     hb_claim_item it[] = { { "consult", "outpatient", 1, 50000 },
                            { "filling", "dental", 2, 60000 },
                            { "massage", "rehabilitation", 1, 10000 } };
-    hb_claim c = { "GD-HKUSZH", "EP-1", "H1", "HK-INS", "CNY", fixture_date("2024-03-01"), false,
-                   it, 3 };
+    hb_claim c = { "GD-HKUSZH", "EP-1", "H1", "HK-INS", "CNY", fixture_date("2024-03-01"),
+                   false,       it,     3 };
     hb_settle_caller caller = fixture_caller("2024-03-01");
     int64_t id;
     bool existing;
@@ -127,8 +127,8 @@ TEST(settle__insurer_claim_level_rejections)
     }
     /* Submitted 100 days after the service: past the 90-day deadline. */
     hb_claim_item it = { "consult", "outpatient", 1, 10000 };
-    hb_claim c = { "GD-HKUSZH", "LATE", "H1", "HK-INS", "CNY", fixture_date("2024-01-01"), false,
-                   &it, 1 };
+    hb_claim c = { "GD-HKUSZH", "LATE", "H1", "HK-INS", "CNY", fixture_date("2024-01-01"),
+                   false,       &it,    1 };
     hb_settle_caller late = fixture_caller("2024-04-10");
     int64_t id;
     bool existing;
@@ -160,10 +160,10 @@ TEST(settle__claims_import_whole_file)
     hb_claims_import_report r;
     CHECK_FAILS(hb_claims_import(&r, s, &caller, "bad.csv", bad, strlen(bad), false), HB_EINVAL,
                 "no claim was submitted");
-    CHECK_CONTAINS(r.errors, "bad.csv:3:");                 /* differs from line 2 */
-    CHECK_CONTAINS(r.errors, "no provider 'GD-NOPE'");      /* unknown provider */
-    CHECK_CONTAINS(r.errors, "bad.csv:5:");                 /* bad date and 3 decimals */
-    CHECK_CONTAINS(r.errors, "must be consecutive");        /* E4 twice */
+    CHECK_CONTAINS(r.errors, "bad.csv:3:");            /* differs from line 2 */
+    CHECK_CONTAINS(r.errors, "no provider 'GD-NOPE'"); /* unknown provider */
+    CHECK_CONTAINS(r.errors, "bad.csv:5:");            /* bad date and 3 decimals */
+    CHECK_CONTAINS(r.errors, "must be consecutive");   /* E4 twice */
     CHECK(r.nerrors >= 5);
     hb_claims_import_report_dispose(&r);
     hb_table *t;

@@ -101,10 +101,10 @@ TEST(settle__two_processes_never_overspend_a_voucher)
                           " hb_settle_claims WHERE patient = 'E1'");
     CHECK_INT_EQ(scalar(s, "SELECT COUNT(*) FROM hb_settle_claims"), 2 * CLAIMS_PER_PROCESS);
     CHECK(end >= 0);
-    CHECK_INT_EQ(spent, start - end);   /* every HKD taken is accounted for by a claim */
-    CHECK(spent <= start);              /* never more than there was */
-    CHECK(optometry <= 200000);         /* nor more than the optometry sub-cap */
-    CHECK(end < 54400);                 /* and they did use it up: less than one claim is left */
+    CHECK_INT_EQ(spent, start - end); /* every HKD taken is accounted for by a claim */
+    CHECK(spent <= start);            /* never more than there was */
+    CHECK(optometry <= 200000);       /* nor more than the optometry sub-cap */
+    CHECK(end < 54400);               /* and they did use it up: less than one claim is left */
     hb_ledger_check lc;
     CHECK_OK(hb_ledger_verify(&lc, s));
     CHECK_INT_EQ(lc.unbalanced_transfers + lc.wrong_balances + lc.out_of_bounds, 0);

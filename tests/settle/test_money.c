@@ -16,8 +16,8 @@ TEST(settle_pure__parse_and_format)
     CHECK_INT_EQ(v, -7);
     CHECK_OK(hb_money_parse(&v, "MOP", "12", 2));
     CHECK_INT_EQ(v, 1200);
-    static const char *const bad[] = { "", "1.234", "1,000.00", " 1", "1.", ".5", "+1", "1e3",
-                                       "0x10", "--1", "1.2.3", "NaN" };
+    static const char *const bad[] = { "",   "1.234", "1,000.00", " 1",  "1.",    ".5",
+                                       "+1", "1e3",   "0x10",     "--1", "1.2.3", "NaN" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK_FAILS(hb_money_parse(&v, "HKD", bad[i], strlen(bad[i])), HB_EINVAL, NULL);
     CHECK_FAILS(hb_money_parse(&v, "HKD", "99999999999999999.00", 20), HB_ELIMIT, NULL);
@@ -42,10 +42,10 @@ TEST(settle_pure__rounding_rules_table)
         int64_t n;
         int64_t want[6]; /* down, up, floor, ceiling, half-up, half-even */
     } rows[] = {
-        { 25, { 2, 3, 2, 3, 3, 2 } },       { 35, { 3, 4, 3, 4, 4, 4 } },
+        { 25, { 2, 3, 2, 3, 3, 2 } },        { 35, { 3, 4, 3, 4, 4, 4 } },
         { -25, { -2, -3, -3, -2, -3, -2 } }, { 21, { 2, 3, 2, 3, 2, 2 } },
         { -21, { -2, -3, -3, -2, -2, -2 } }, { 29, { 2, 3, 2, 3, 3, 3 } },
-        { 30, { 3, 3, 3, 3, 3, 3 } },       { 0, { 0, 0, 0, 0, 0, 0 } },
+        { 30, { 3, 3, 3, 3, 3, 3 } },        { 0, { 0, 0, 0, 0, 0, 0 } },
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         for (int r = 0; r < 6; r++) {
@@ -65,8 +65,8 @@ TEST(settle_pure__rounding_rules_table)
 static int64_t reference_round(__int128 n, __int128 d, hb_rounding rule)
 {
     __int128 f = n / d - ((n % d != 0) && ((n < 0) != (d < 0))); /* floor */
-    __int128 rem = n - f * d;                                     /* 0 <= rem < d */
-    __int128 c = rem ? f + 1 : f;                                 /* ceiling */
+    __int128 rem = n - f * d;                                    /* 0 <= rem < d */
+    __int128 c = rem ? f + 1 : f;                                /* ceiling */
     switch (rule) {
     case HB_ROUND_FLOOR:
         return (int64_t)f;
@@ -93,7 +93,8 @@ TEST(settle_pure__mul_ratio_matches_reference)
     unsigned seed = 20240301u;
     srand(seed);
     for (int i = 0; i < 200000; i++) {
-        int64_t amount = ((int64_t)rand() << 20 ^ rand()) % 10000000000LL; /* times num < 2e4: inside the bound */
+        int64_t amount = ((int64_t)rand() << 20 ^ rand()) %
+                         10000000000LL; /* times num < 2e4: inside the bound */
         if (rand() & 1)
             amount = -amount;
         int64_t num = rand() % 20000, den = 1 + rand() % 10000;
@@ -101,9 +102,9 @@ TEST(settle_pure__mul_ratio_matches_reference)
         int64_t got;
         CHECK_OK(hb_money_mul_ratio(&got, amount, num, den, rule));
         int64_t want = reference_round((__int128)amount * num, den, rule);
-        CHECK_MSG(got == want, "seed %u case %d: %lld*%lld/%lld by %s = %lld, expected %lld",
-                  seed, i, (long long)amount, (long long)num, (long long)den,
-                  hb_rounding_name(rule), (long long)got, (long long)want);
+        CHECK_MSG(got == want, "seed %u case %d: %lld*%lld/%lld by %s = %lld, expected %lld", seed,
+                  i, (long long)amount, (long long)num, (long long)den, hb_rounding_name(rule),
+                  (long long)got, (long long)want);
     }
 }
 
@@ -199,9 +200,8 @@ TEST(settle_pure__netting_random_obligations)
                     if (strcmp(ins[i].currency, currencies[c]) == 0)
                         paid += (strcmp(ins[i].payee, parties[p]) == 0 ? ins[i].amount_minor : 0) -
                                 (strcmp(ins[i].payer, parties[p]) == 0 ? ins[i].amount_minor : 0);
-                CHECK_MSG(gross == paid, "seed %u round %d: %s %s net %lld but payments %lld",
-                          seed, round, parties[p], currencies[c], (long long)gross,
-                          (long long)paid);
+                CHECK_MSG(gross == paid, "seed %u round %d: %s %s net %lld but payments %lld", seed,
+                          round, parties[p], currencies[c], (long long)gross, (long long)paid);
                 CHECK_INT_EQ(position_of(pos, np, parties[p], currencies[c]), gross);
                 payers += gross != 0;
             }
@@ -210,8 +210,10 @@ TEST(settle_pure__netting_random_obligations)
                 CHECK(strcmp(ins[i].payer, ins[i].payee) != 0);
                 payments += strcmp(ins[i].currency, currencies[c]) == 0;
             }
-            CHECK_MSG(payments + (payers > 0) <= payers, "seed %u round %d: %zu payments for %zu "
-                      "parties", seed, round, payments, payers);
+            CHECK_MSG(payments + (payers > 0) <= payers,
+                      "seed %u round %d: %zu payments for %zu "
+                      "parties",
+                      seed, round, payments, payers);
         }
     }
 }

@@ -76,11 +76,11 @@ static const struct {
 static const struct {
     const char *code, *currency;
 } providers[] = {
-    { "GD-HKUSZH", "CNY" }, { "HK-QMH", "HKD" }, { "MO-CHCSJ", "MOP" }, { "GD-SZCKJ", "CNY" },
-    { "GD-HKUSZH-LZY", "CNY" },
+    { "GD-HKUSZH", "CNY" }, { "HK-QMH", "HKD" },        { "MO-CHCSJ", "MOP" },
+    { "GD-SZCKJ", "CNY" },  { "GD-HKUSZH-LZY", "CNY" },
 };
-static const char *const categories[] = { "outpatient", "dental", "optometry", "inpatient",
-                                          "drugs",      "diagnostics" };
+static const char *const categories[] = { "outpatient", "dental", "optometry",
+                                          "inpatient",  "drugs",  "diagnostics" };
 
 /* Submit one random claim; sometimes re-send it, sometimes send a conflicting duplicate. */
 static int64_t random_claim(hb_store *s, rng *r, int month, int n, uint64_t seed)
@@ -94,8 +94,15 @@ static int64_t random_claim(hb_store *s, rng *r, int month, int n, uint64_t seed
     char episode[48], day[32];
     snprintf(episode, sizeof episode, "S%llu-%d-%d", (unsigned long long)seed, month, n);
     snprintf(day, sizeof day, "2024-%02d-%02u", month, 1 + next(r, 20));
-    hb_claim c = { providers[v].code, episode, payers[p].patients[next(r, 4)], payers[p].payer,
-                   providers[v].currency, fixture_date(day), next(r, 10) == 0, items, nitems };
+    hb_claim c = { providers[v].code,
+                   episode,
+                   payers[p].patients[next(r, 4)],
+                   payers[p].payer,
+                   providers[v].currency,
+                   fixture_date(day),
+                   next(r, 10) == 0,
+                   items,
+                   nitems };
     hb_settle_caller caller = fixture_caller(day);
     int64_t id, again;
     bool existing;
@@ -108,8 +115,7 @@ static int64_t random_claim(hb_store *s, rng *r, int month, int n, uint64_t seed
         CHECK_OK(hb_claim_submit(&again, &existing, s, &caller, &c));
         CHECK(existing && again == id);
         items[0].quantity++;
-        CHECK_FAILS(hb_claim_submit(&again, &existing, s, &caller, &c), HB_ECONFLICT,
-                    "duplicate");
+        CHECK_FAILS(hb_claim_submit(&again, &existing, s, &caller, &c), HB_ECONFLICT, "duplicate");
     }
     return id;
 }
@@ -133,8 +139,8 @@ static void run_month(hb_store *s, rng *r, int month, uint64_t seed)
             int rc = hb_claim_reverse(&d, s, &caller, ids[i], "random correction");
             /* A reversal that would lift a voucher over its cap is refused, never applied. */
             CHECK_MSG(rc == 0 || (rc == HB_ECONFLICT && strstr(hb_error_last(), "cap")),
-                      "seed %llu: reverse %lld: %s", (unsigned long long)seed,
-                      (long long)ids[i], hb_error_last());
+                      "seed %llu: reverse %lld: %s", (unsigned long long)seed, (long long)ids[i],
+                      hb_error_last());
             check_invariants(s, seed, month * 100 + i);
         }
     }

@@ -29,19 +29,29 @@ TEST(settle__settlement_nets_three_jurisdictions)
 {
     hb_store *s = fixture_open();
     /* HK insurer owes GD (via GD-HSA) for H1 in Guangdong: RMB 1,000 outpatient, 20% co-pay. */
-    decide(s, fixture_claim(s, "GD-HKUSZH", "A", "H1", "HK-INS", "CNY", "2024-03-01",
-                            "outpatient", 100000), "2024-03-05");
+    decide(s,
+           fixture_claim(s, "GD-HKUSZH", "A", "H1", "HK-INS", "CNY", "2024-03-01", "outpatient",
+                         100000),
+           "2024-03-05");
     /* GD fund owes HK (via HK-DH) for G1 in Hong Kong: HK$2,000 inpatient, 10% co-pay. */
-    decide(s, fixture_claim(s, "HK-QMH", "B", "G1", "GD-FUND", "HKD", "2024-03-02", "inpatient",
-                            200000), "2024-03-05");
+    decide(
+        s,
+        fixture_claim(s, "HK-QMH", "B", "G1", "GD-FUND", "HKD", "2024-03-02", "inpatient", 200000),
+        "2024-03-05");
     /* Macao fund owes GD for M1 in Guangdong: RMB 300. GD fund owes Macao for G2: MOP 500. */
-    decide(s, fixture_claim(s, "GD-HKUSZH", "C", "M1", "MO-SS", "CNY", "2024-03-03",
-                            "outpatient", 30000), "2024-03-06");
-    decide(s, fixture_claim(s, "MO-CHCSJ", "D", "G2", "GD-FUND", "MOP", "2024-03-03",
-                            "outpatient", 50000), "2024-03-06");
+    decide(
+        s,
+        fixture_claim(s, "GD-HKUSZH", "C", "M1", "MO-SS", "CNY", "2024-03-03", "outpatient", 30000),
+        "2024-03-06");
+    decide(s,
+           fixture_claim(s, "MO-CHCSJ", "D", "G2", "GD-FUND", "MOP", "2024-03-03", "outpatient",
+                         50000),
+           "2024-03-06");
     /* HK insurer also owes Macao: MOP 1,000 for H1 in Macao (co-pay 20%: MOP 800). */
-    decide(s, fixture_claim(s, "MO-CHCSJ", "E", "H1", "HK-INS", "MOP", "2024-03-04",
-                            "outpatient", 100000), "2024-03-06");
+    decide(s,
+           fixture_claim(s, "MO-CHCSJ", "E", "H1", "HK-INS", "MOP", "2024-03-04", "outpatient",
+                         100000),
+           "2024-03-06");
     hb_settle_caller early = fixture_caller("2024-03-20");
     hb_settlement_result r;
     CHECK_FAILS(hb_settlement_run(&r, s, &early, fixture_date("2024-03-01")), HB_ECONFLICT,
@@ -83,8 +93,8 @@ TEST(settle__settlement_nets_three_jurisdictions)
     CHECK_INT_EQ(check.lines, 2);
     hb_table_free(t);
     /* The period is closed: no decision or reversal may be dated in it, settled claims stay. */
-    int64_t late = fixture_claim(s, "GD-HKUSZH", "F", "H1", "HK-INS", "CNY", "2024-03-20",
-                                 "outpatient", 1000);
+    int64_t late =
+        fixture_claim(s, "GD-HKUSZH", "F", "H1", "HK-INS", "CNY", "2024-03-20", "outpatient", 1000);
     hb_settle_caller back = fixture_caller("2024-03-31");
     hb_claim_decision d;
     CHECK_FAILS(hb_claim_adjudicate(&d, s, &back, late), HB_ECONFLICT, "settled period");

@@ -71,8 +71,8 @@ static hb_claim_decision voucher_claim(hb_store *s, const char *provider, const 
                                        const char *holder, const char *date, bool insured,
                                        const hb_claim_item *items, size_t n)
 {
-    hb_claim c = { provider, episode, holder, "HK-EHCV", "CNY", fixture_date(date), insured,
-                   items, n };
+    hb_claim c = { provider,           episode, holder, "HK-EHCV", "CNY",
+                   fixture_date(date), insured, items,  n };
     hb_settle_caller caller = fixture_caller(date);
     int64_t id;
     bool existing;
@@ -88,8 +88,8 @@ TEST(settle__voucher_use_at_gba_service_points)
     credit(s, "annual-2024", "2024-01-01"); /* E1, E2: HK$2,000 each; E3 too */
     hb_claim_item consult[] = { { "consult", "outpatient", 1, 28000 } };
     /* RMB 280 at March's 1.0870 = HK$304.36 -> HK$304 (face value HK$1, half-up). */
-    hb_claim_decision d = voucher_claim(s, "GD-HKUSZH", "V1", "E1", "2024-03-02", false,
-                                        consult, 1);
+    hb_claim_decision d =
+        voucher_claim(s, "GD-HKUSZH", "V1", "E1", "2024-03-02", false, consult, 1);
     CHECK_STR_EQ(d.status, "approved");
     CHECK_INT_EQ(d.approved_minor, 28000);
     CHECK_INT_EQ(d.voucher_minor, 30400);
@@ -107,14 +107,13 @@ TEST(settle__voucher_use_at_gba_service_points)
     d = voucher_claim(s, "GD-HKUSZH", "V5", "E1", "2024-03-02", false, stay, 1);
     CHECK_STR_EQ(d.status, "rejected");
     /* February's factor for February care: RMB 100 at 1.0900 = HK$109. */
-    hb_claim_item small[] = { { "consult", "outpatient", 1, 10000 },
-                              { "tablets", "drugs", 1, 0 } };
+    hb_claim_item small[] = { { "consult", "outpatient", 1, 10000 }, { "tablets", "drugs", 1, 0 } };
     d = voucher_claim(s, "GD-HKUSZH", "V6", "E2", "2024-02-20", false, small, 2);
     CHECK_STR_EQ(d.status, "approved");
     CHECK_INT_EQ(d.voucher_minor, 10900);
     /* No factor for June: the claim cannot be decided rather than decided at a stale factor. */
-    hb_claim c = { "GD-HKUSZH", "V7", "E1", "HK-EHCV", "CNY", fixture_date("2024-06-02"), false,
-                   consult, 1 };
+    hb_claim c = { "GD-HKUSZH", "V7",    "E1", "HK-EHCV", "CNY", fixture_date("2024-06-02"),
+                   false,       consult, 1 };
     hb_settle_caller caller = fixture_caller("2024-06-03");
     int64_t id;
     bool existing;
@@ -136,8 +135,8 @@ TEST(settle__voucher_balance_and_optometry_subcap)
     credit(s, "annual-2024", "2024-01-01"); /* E1: HK$4,000 */
     hb_claim_item glasses[] = { { "lenses", "optometry", 1, 150000 } };
     /* RMB 1,500 at 1.0870 = HK$1,630.50 -> HK$1,631 (half-up). */
-    hb_claim_decision d = voucher_claim(s, "GD-HKUSZH", "O1", "E1", "2024-03-02", false,
-                                        glasses, 1);
+    hb_claim_decision d =
+        voucher_claim(s, "GD-HKUSZH", "O1", "E1", "2024-03-02", false, glasses, 1);
     CHECK_STR_EQ(d.status, "approved");
     CHECK_INT_EQ(d.voucher_minor, 163100);
     /* HK$369 of the HK$2,000 sub-cap is left: the largest fee part that fits is paid. */
