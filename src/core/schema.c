@@ -4,6 +4,7 @@
 #include "core/schema.h"
 
 #include "core/refdata.h"
+#include "registry/registry.h"
 #include "settle/ledger.h"
 #include "settle/rules.h"
 
@@ -11,6 +12,7 @@
 extern const unsigned char hb_sql_0001_reference[];
 extern const unsigned char hb_sql_0003_warn_counts[];
 extern const unsigned char hb_sql_0004_warn_alerts[];
+extern const unsigned char hb_sql_0020_registry[];
 extern const unsigned char hb_sql_0030_settle_rules[];
 extern const unsigned char hb_sql_0031_settle_ledger[];
 extern const unsigned char hb_sql_0032_settle_claims[];
@@ -21,14 +23,18 @@ static const hb_migration migrations[] = {
     { 3, "warn", "surveillance counts and their revisions", (const char *)hb_sql_0003_warn_counts,
       NULL, NULL },
     { 4, "warn", "alerts and their history", (const char *)hb_sql_0004_warn_alerts, NULL, NULL },
-    { 5, "settle", "payers, providers, dated rules, members, exchange rates",
+    { 5, "registry", "registries: medicines and devices, practitioners, accreditation",
+      (const char *)hb_sql_0020_registry, NULL, NULL },
+    { 6, "registry", "load registry rule data (data/registry/*.csv)", NULL, hb_registry_load_rules,
+      "registry-rules-1" },
+    { 7, "settle", "payers, providers, dated rules, members, exchange rates",
       (const char *)hb_sql_0030_settle_rules, NULL, NULL },
-    { 6, "settle", "double-entry ledger", (const char *)hb_sql_0031_settle_ledger, NULL, NULL },
-    { 7, "settle", "claims, voucher credits, settlement runs, idempotent requests",
+    { 8, "settle", "double-entry ledger", (const char *)hb_sql_0031_settle_ledger, NULL, NULL },
+    { 9, "settle", "claims, voucher credits, settlement runs, idempotent requests",
       (const char *)hb_sql_0032_settle_claims, NULL, NULL },
-    { 8, "settle", "history tables are append-only (triggers)", NULL, hb_settle_ledger_protect,
+    { 10, "settle", "history tables are append-only (triggers)", NULL, hb_settle_ledger_protect,
       "settle-protect-1" },
-    { 9, "settle", "load settlement reference data (data/settle/*.csv)", NULL,
+    { 11, "settle", "load settlement reference data (data/settle/*.csv)", NULL,
       hb_settle_reference_load_embedded, "settle-reference-1" },
 };
 

@@ -65,6 +65,52 @@
 #define HB_SQL_PARAMS_MAX 64
 #endif
 
+/* One field of a registry import (names, indications, scope): long enough for a paragraph of
+ * free text, short enough that a missing quote cannot turn a file into one field. */
+#ifndef HB_REGISTRY_TEXT_MAX
+#define HB_REGISTRY_TEXT_MAX 4000
+#endif
+
+/* Rows in one registry import file. The registries hold thousands of items (71 designated
+ * institutions and 140 products by 2025; a few thousand cross-border practitioners); monthly
+ * usage for every product at every institution for decades stays far below this. */
+#ifndef HB_REGISTRY_ROWS_MAX
+#define HB_REGISTRY_ROWS_MAX 1000000
+#endif
+
+/* One value read back from the registry for a rule check (codes, dates, a status reason). */
+#ifndef HB_REGISTRY_VALUE_MAX
+#define HB_REGISTRY_VALUE_MAX 512
+#endif
+
+/* Columns of one registry import kind (the widest, schemes, has 13). */
+#ifndef HB_REGISTRY_COLS_MAX
+#define HB_REGISTRY_COLS_MAX 16
+#endif
+
+/* Days ahead an expiry alert may look: ten years. */
+#ifndef HB_REGISTRY_EXPIRY_DAYS_MAX
+#define HB_REGISTRY_EXPIRY_DAYS_MAX 3660
+#endif
+
+/* Posterior draws pooled per window by EpiEstim's uncertain_si (n1 * n2). The default is 25,000;
+ * 10^7 doubles are 80 MB, the most one Rt estimate should hold in memory. */
+#ifndef HB_RT_SAMPLES_MAX
+#define HB_RT_SAMPLES_MAX 10000000
+#endif
+
+/* Sample trajectories behind one sampled forecast (the FluSight baseline, the renewal model).
+ * The hubs use 1,000 to 100,000; above 10^6 the quantiles stop changing and only time is spent. */
+#ifndef HB_FORECAST_SAMPLES_MAX
+#define HB_FORECAST_SAMPLES_MAX 1000000
+#endif
+
+/* Forecast horizon in periods: 14 days covers the daily targets, 4 weeks and 12 months the others;
+ * 104 periods (two years of weeks) is far beyond any useful forecast of case counts. */
+#ifndef HB_FORECAST_HORIZON_MAX
+#define HB_FORECAST_HORIZON_MAX 104
+#endif
+
 /* Settlement (src/settle/). Amounts are bounded well inside int64 so that a sum of a whole file
  * of claims, or a product with a rate, is checked rather than trusted: 10^15 minor units is ten
  * trillion yuan or dollars, far above any real claim, settlement or voucher budget. */
@@ -112,11 +158,6 @@
 #define HB_SETTLE_IMPORT_ROWS_MAX 5000000
 #endif
 
-/* Participants of one netting (payers with claims in one period and currency). */
-#ifndef HB_NETTING_PARTIES_MAX
-#define HB_NETTING_PARTIES_MAX 4096
-#endif
-
 #if HB_ERROR_MESSAGE_MAX < 128
 #error "HB_ERROR_MESSAGE_MAX must leave room for a file name, a position and a reason"
 #endif
@@ -125,6 +166,21 @@
 #endif
 #if HB_CSV_FIELDS_MAX < 16
 #error "HB_CSV_FIELDS_MAX is too small for the reference data files"
+#endif
+#if HB_REGISTRY_TEXT_MAX > HB_CSV_FIELD_MAX
+#error "a registry field cannot be longer than a CSV field"
+#endif
+#if HB_REGISTRY_COLS_MAX < 12 || HB_REGISTRY_COLS_MAX > HB_CSV_FIELDS_MAX
+#error "HB_REGISTRY_COLS_MAX must hold the widest registry kind and fit in a CSV record"
+#endif
+#if HB_REGISTRY_VALUE_MAX < 64
+#error "HB_REGISTRY_VALUE_MAX must hold a code (64 characters)"
+#endif
+#if HB_RT_SAMPLES_MAX < 25000
+#error "HB_RT_SAMPLES_MAX must allow EpiEstim's default uncertain_si (n1 = 500, n2 = 50)"
+#endif
+#if HB_FORECAST_HORIZON_MAX < 14
+#error "HB_FORECAST_HORIZON_MAX must allow 14-day forecasts of daily data"
 #endif
 
 #if HB_RATE_SCALE_MAX > 12
