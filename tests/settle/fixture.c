@@ -140,3 +140,13 @@ int64_t fixture_claim(hb_store *s, const char *provider, const char *episode, co
     CHECK(!existing);
     return id;
 }
+
+int64_t fixture_scalar(hb_store *s, const char *sql)
+{
+    hb_stmt *st;
+    CHECK_OK(hb_store_prepare(s, &st, sql));
+    CHECK_INT_EQ(hb_stmt_step(st), HB_STORE_ROW);
+    int64_t v = hb_stmt_int64(st, 0);
+    hb_stmt_finalize(st);
+    return v;
+}

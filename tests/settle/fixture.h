@@ -25,6 +25,9 @@ void fixture_load(hb_store *s, const char *kind, const char *text);
 hb_settle_caller fixture_caller(const char *day);
 hb_date fixture_date(const char *day);
 
+/* The integer in the first column of the first row of sql. */
+int64_t fixture_scalar(hb_store *s, const char *sql);
+
 /* Submit a one-item claim and return its id. */
 int64_t fixture_claim(hb_store *s, const char *provider, const char *episode, const char *patient,
                       const char *payer, const char *currency, const char *service_date,

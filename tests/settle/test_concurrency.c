@@ -49,16 +49,6 @@ static int child(const char *url, int who, int start_fd)
     return 0;
 }
 
-static int64_t scalar(hb_store *s, const char *sql)
-{
-    hb_stmt *st;
-    CHECK_OK(hb_store_prepare(s, &st, sql));
-    CHECK_INT_EQ(hb_stmt_step(st), HB_STORE_ROW);
-    int64_t v = hb_stmt_int64(st, 0);
-    hb_stmt_finalize(st);
-    return v;
-}
-
 TEST(settle__two_processes_never_overspend_a_voucher)
 {
     hb_store *s = fixture_open();
@@ -95,11 +85,12 @@ TEST(settle__two_processes_never_overspend_a_voucher)
     CHECK_OK(hb_store_open(&s, url, 0));
     int64_t end, spent, optometry;
     CHECK_OK(hb_ledger_balance(&end, s, "voucher", "E1", "HKD"));
-    spent = scalar(s, "SELECT COALESCE(SUM(voucher_minor), 0) FROM hb_settle_claims WHERE"
-                      " patient = 'E1' AND status IN ('approved', 'partial')");
-    optometry = scalar(s, "SELECT COALESCE(SUM(voucher_optometry_minor), 0) FROM"
-                          " hb_settle_claims WHERE patient = 'E1'");
-    CHECK_INT_EQ(scalar(s, "SELECT COUNT(*) FROM hb_settle_claims"), 2 * CLAIMS_PER_PROCESS);
+    spent = fixture_scalar(s, "SELECT COALESCE(SUM(voucher_minor), 0) FROM hb_settle_claims WHERE"
+                              " patient = 'E1' AND status IN ('approved', 'partial')");
+    optometry = fixture_scalar(s, "SELECT COALESCE(SUM(voucher_optometry_minor), 0) FROM"
+                                  " hb_settle_claims WHERE patient = 'E1'");
+    CHECK_INT_EQ(fixture_scalar(s, "SELECT COUNT(*) FROM hb_settle_claims"),
+                 2 * CLAIMS_PER_PROCESS);
     CHECK(end >= 0);
     CHECK_INT_EQ(spent, start - end); /* every HKD taken is accounted for by a claim */
     CHECK(spent <= start);            /* never more than there was */

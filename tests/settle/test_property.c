@@ -29,16 +29,6 @@ static unsigned next(rng *r, unsigned n) /* splitmix64, uniform enough for test 
     return (unsigned)((z ^ (z >> 31)) % n);
 }
 
-static int64_t scalar(hb_store *s, const char *sql)
-{
-    hb_stmt *st;
-    CHECK_OK(hb_store_prepare(s, &st, sql));
-    CHECK_INT_EQ(hb_stmt_step(st), HB_STORE_ROW);
-    int64_t v = hb_stmt_int64(st, 0);
-    hb_stmt_finalize(st);
-    return v;
-}
-
 static void check_invariants(hb_store *s, uint64_t seed, int step)
 {
     hb_ledger_check c;
@@ -50,12 +40,13 @@ static void check_invariants(hb_store *s, uint64_t seed, int step)
               (unsigned long long)seed, step, (long long)c.unbalanced_transfers,
               (long long)c.wrong_balances, (long long)c.out_of_bounds,
               (long long)c.nonzero_currencies);
-    int64_t bad = scalar(s, "SELECT COUNT(*) FROM hb_settle_accounts WHERE kind = 'voucher' AND"
-                            " (balance_minor < 0 OR balance_minor > 800000)");
+    int64_t bad =
+        fixture_scalar(s, "SELECT COUNT(*) FROM hb_settle_accounts WHERE kind = 'voucher' AND"
+                          " (balance_minor < 0 OR balance_minor > 800000)");
     CHECK_MSG(bad == 0, "seed %llu step %d: %lld vouchers out of [0, cap]",
               (unsigned long long)seed, step, (long long)bad);
     /* Each voucher = its credits - the HKD taken by its live claims. */
-    int64_t off = scalar(
+    int64_t off = fixture_scalar(
         s, "SELECT COUNT(*) FROM hb_settle_accounts a WHERE a.kind = 'voucher' AND"
            " a.balance_minor <> (SELECT COALESCE(SUM(credited_minor), 0) FROM"
            " hb_settle_voucher_credits v WHERE v.holder = a.owner) - (SELECT"
@@ -154,14 +145,14 @@ static void settle_month(hb_store *s, int month, uint64_t seed)
     hb_settle_caller caller = fixture_caller(day);
     hb_settlement_result a, b;
     CHECK_OK(hb_settlement_run(&a, s, &caller, fixture_date(day) - 1));
-    int64_t transfers = scalar(s, "SELECT COUNT(*) FROM hb_settle_transfers");
-    int64_t sum = scalar(s, "SELECT COALESCE(SUM(ABS(balance_minor)), 0) FROM"
-                            " hb_settle_accounts");
+    int64_t transfers = fixture_scalar(s, "SELECT COUNT(*) FROM hb_settle_transfers");
+    int64_t sum = fixture_scalar(s, "SELECT COALESCE(SUM(ABS(balance_minor)), 0) FROM"
+                                    " hb_settle_accounts");
     CHECK_OK(hb_settlement_run(&b, s, &caller, fixture_date(day) - 1));
     CHECK(b.already && b.run_id == a.run_id && b.claims == a.claims);
-    CHECK_INT_EQ(scalar(s, "SELECT COUNT(*) FROM hb_settle_transfers"), transfers);
-    CHECK_INT_EQ(scalar(s, "SELECT COALESCE(SUM(ABS(balance_minor)), 0) FROM"
-                           " hb_settle_accounts"),
+    CHECK_INT_EQ(fixture_scalar(s, "SELECT COUNT(*) FROM hb_settle_transfers"), transfers);
+    CHECK_INT_EQ(fixture_scalar(s, "SELECT COALESCE(SUM(ABS(balance_minor)), 0) FROM"
+                                   " hb_settle_accounts"),
                  sum);
     hb_table *t;
     hb_statement_check check;
@@ -171,9 +162,10 @@ static void settle_month(hb_store *s, int month, uint64_t seed)
     CHECK_INT_EQ(check.lines, 2 * a.claims);
     hb_table_free(t);
     /* Everything decided is settled: no provider is owed anything. */
-    CHECK_INT_EQ(scalar(s, "SELECT COUNT(*) FROM hb_settle_accounts WHERE kind = 'provider' AND"
-                           " balance_minor <> 0"),
-                 0);
+    CHECK_INT_EQ(
+        fixture_scalar(s, "SELECT COUNT(*) FROM hb_settle_accounts WHERE kind = 'provider' AND"
+                          " balance_minor <> 0"),
+        0);
     check_invariants(s, seed, month * 1000);
 }
 
@@ -190,8 +182,10 @@ TEST(settle__property_random_claim_streams)
             run_month(s, &r, month, seeds[k]);
             settle_month(s, month, seeds[k]);
         }
-        CHECK(scalar(s, "SELECT COUNT(*) FROM hb_settle_claims WHERE status = 'partial'") > 0);
-        CHECK(scalar(s, "SELECT COUNT(*) FROM hb_settle_claims WHERE status = 'rejected'") > 0);
+        CHECK(fixture_scalar(s, "SELECT COUNT(*) FROM hb_settle_claims WHERE status = 'partial'") >
+              0);
+        CHECK(fixture_scalar(s, "SELECT COUNT(*) FROM hb_settle_claims WHERE status = 'rejected'") >
+              0);
         hb_store_close(s);
     }
 }
