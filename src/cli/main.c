@@ -55,6 +55,22 @@ static const hb_cli_command *const commands[] = {
     &hb_cmd_blood_rare_types,
     &hb_cmd_blood_centres,
     &hb_cmd_blood_din,
+    &hb_cmd_claims_submit,
+    &hb_cmd_claims_import,
+    &hb_cmd_claims_adjudicate,
+    &hb_cmd_claims_list,
+    &hb_cmd_claims_show,
+    &hb_cmd_claims_reverse,
+    &hb_cmd_vouchers_credit,
+    &hb_cmd_vouchers_balance,
+    &hb_cmd_vouchers_statement,
+    &hb_cmd_rates_import,
+    &hb_cmd_rates_list,
+    &hb_cmd_settlement_run,
+    &hb_cmd_settlement_statements,
+    &hb_cmd_settle_reference,
+    &hb_cmd_settle_accounts,
+    &hb_cmd_settle_verify,
     /* clang-format on */
 };
 
