@@ -36,8 +36,12 @@ int hb_store_open(hb_store **out, const char *url, unsigned flags)
 
 void hb_store_close(hb_store *store)
 {
-    if (store)
-        store->ops->close(store);
+    if (!store)
+        return;
+    for (size_t i = 0; i < store->ncached; i++)
+        store->ops->finalize(store->cache[i]);
+    store->ncached = 0;
+    store->ops->close(store);
 }
 
 hb_store_kind hb_store_kind_of(const hb_store *store)
@@ -146,6 +150,27 @@ int hb_store_prepare(hb_store *store, hb_stmt **out, const char *sql)
     return store->ops->prepare(store, out, sql);
 }
 
+int hb_store_prepare_cached(hb_store *store, hb_stmt **out, const char *sql)
+{
+    for (size_t i = 0; i < store->ncached; i++) {
+        hb_stmt *st = store->cache[i];
+        if (st->cached_sql == sql || strcmp(st->cached_sql, sql) == 0) {
+            if (st->busy)
+                return hb_store_prepare(store, out, sql);
+            st->busy = true;
+            *out = st;
+            return 0;
+        }
+    }
+    int rc = hb_store_prepare(store, out, sql);
+    if (rc < 0 || store->ncached == HB_STORE_STMT_CACHE_MAX)
+        return rc;
+    (*out)->cached_sql = sql;
+    (*out)->busy = true;
+    store->cache[store->ncached++] = *out;
+    return 0;
+}
+
 static int check_index(hb_stmt *st, int index)
 {
     if (index < 1 || index > st->nparams)
@@ -235,8 +260,15 @@ int hb_stmt_reset(hb_stmt *st)
 
 void hb_stmt_finalize(hb_stmt *st)
 {
-    if (st)
-        st->store->ops->finalize(st);
+    if (!st)
+        return;
+    if (st->cached_sql) {
+        assert(st->busy);
+        st->store->ops->reset(st);
+        st->busy = false;
+        return;
+    }
+    st->store->ops->finalize(st);
 }
 
 int hb_store_run(hb_store *store, const char *sql)

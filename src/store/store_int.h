@@ -8,6 +8,7 @@
 #define HB_STORE_STORE_INT_H
 
 #include "store/store.h"
+#include "util/limits.h"
 
 typedef struct hb_store_ops {
     const char *name;
@@ -39,12 +40,16 @@ struct hb_store {
     hb_store_kind kind;
     bool in_transaction;
     char describe[256];
+    hb_stmt *cache[HB_STORE_STMT_CACHE_MAX]; /* hb_store_prepare_cached() statements */
+    size_t ncached;
 };
 
 /* The common head of every backend's statement struct. */
 struct hb_stmt {
     hb_store *store;
     int nparams;
+    const char *cached_sql; /* the cache key when the store's cache owns the statement */
+    bool busy;              /* a cached statement handed out and not yet given back */
 };
 
 int hb_store__sqlite_open(hb_store **out, const char *path, bool create);

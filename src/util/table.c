@@ -239,13 +239,18 @@ static int render_json(const hb_table *t, hb_buf *b)
     return rc == 0 ? hb_buf_puts(b, t->rows ? "\n]\n" : "]\n") : rc;
 }
 
+int hb_table_render(const hb_table *t, hb_format format, hb_buf *b)
+{
+    return format == HB_FORMAT_TABLE ? render_table(t, b)
+           : format == HB_FORMAT_CSV ? render_csv(t, b)
+                                     : render_json(t, b);
+}
+
 int hb_table_write(const hb_table *t, hb_format format, FILE *out)
 {
     hb_buf b;
     hb_buf_init(&b, 0);
-    int rc = format == HB_FORMAT_TABLE ? render_table(t, &b)
-             : format == HB_FORMAT_CSV ? render_csv(t, &b)
-                                       : render_json(t, &b);
+    int rc = hb_table_render(t, format, &b);
     if (rc == 0 && fwrite(b.ptr, 1, b.len, out) != b.len)
         rc = hb_error_set(HB_ERROR, "cannot write output");
     hb_buf_dispose(&b);
