@@ -3,14 +3,20 @@
  */
 #include "core/schema.h"
 
+#include "core/audit.h"
 #include "core/refdata.h"
 
 /* Generated from src/store/migrations/ by tools/embed.c. */
 extern const unsigned char hb_sql_0001_reference[];
+extern const unsigned char hb_sql_0002_core_accounts[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
     { 2, "core", "load reference data (data/*.csv)", NULL, hb_refdata_load, "refdata-1" },
+    { 3, "core", "organisations, tokens, audit log, idempotency records",
+      (const char *)hb_sql_0002_core_accounts, NULL, NULL },
+    { 4, "core", "make the audit log append-only (triggers)", NULL, hb_audit__install_guards,
+      "audit-guards-1" },
 };
 
 const hb_migration *hb_schema_migrations(size_t *count)
