@@ -11,7 +11,10 @@
 #include "healthybay/common.h"
 
 static const hb_cli_command *const commands[] = {
-    &hb_cmd_db_migrate, &hb_cmd_db_status, &hb_cmd_regions, &hb_cmd_diseases, &hb_cmd_holidays,
+    &hb_cmd_db_migrate,   &hb_cmd_db_status,  &hb_cmd_regions,      &hb_cmd_diseases,
+    &hb_cmd_holidays,     &hb_cmd_serve,      &hb_cmd_org_add,      &hb_cmd_org_list,
+    &hb_cmd_token_create, &hb_cmd_token_list, &hb_cmd_token_revoke, &hb_cmd_audit_verify,
+    &hb_cmd_audit_list,   &hb_cmd_policy,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
