@@ -324,7 +324,8 @@ static int replay(hb_exchange *x, hb_idem_response *stored)
     return rc;
 }
 
-/* Look the Idempotency-Key up: 1 when the request is answered (replayed or refused). */
+/* Look the Idempotency-Key up: 1 when the request is answered by a replay, < 0 when refused or
+ * failed. */
 static int idempotency_begin(hb_exchange *x, hb_store *db, const char *hash)
 {
     hb_idem_state state;
@@ -334,14 +335,11 @@ static int idempotency_begin(hb_exchange *x, hb_store *db, const char *hash)
         return rc;
     if (state == HB_IDEM_NEW)
         return 0;
-    if (state == HB_IDEM_MISMATCH) {
-        hb_store_rollback(db);
-        rc = hb_http_fail(&x->req, HB_PROBLEM_IDEMPOTENCY_REUSED,
-                          "Idempotency-Key '%s' was used for a different request; use a new key",
-                          x->idem_key);
-        audit_failure(x, db);
-        return rc;
-    }
+    if (state == HB_IDEM_MISMATCH)
+        return hb_http_fail(&x->req, HB_PROBLEM_IDEMPOTENCY_REUSED,
+                            "Idempotency-Key '%s' was used for a different request; use a new "
+                            "key",
+                            x->idem_key);
     rc = hb_store_commit(db); /* nothing written but the purge of expired records */
     if (rc == 0)
         rc = replay(x, &stored);
@@ -375,9 +373,12 @@ static int run_audited(hb_exchange *x, hb_store *db)
     if (idem) {
         request_hash(x, hash);
         rc = idempotency_begin(x, db, hash);
-        if (rc != 0) {
-            hb_store_rollback(db); /* no-op unless the lookup itself failed */
-            return rc > 0 ? 0 : rc;
+        if (rc > 0)
+            return 0;
+        if (rc < 0) {
+            hb_store_rollback(db);
+            audit_failure(x, db);
+            return rc;
         }
     }
     rc = x->req.route->handler(&x->req, &x->res);
