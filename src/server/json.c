@@ -92,8 +92,11 @@ void hb_json_pointer(char *out, size_t size, const char *name)
         return;
     }
     out[o++] = '/';
-    for (const char *p = name; *p && o + 3 < size; p++) {
-        if (*p == '~' || *p == '/') {
+    for (const char *p = name; *p; p++) {
+        bool escape = *p == '~' || *p == '/';
+        if (o + (escape ? 2 : 1) + 1 > size)
+            break;
+        if (escape) {
             out[o++] = '~';
             out[o++] = *p == '~' ? '0' : '1';
         } else {
