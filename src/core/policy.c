@@ -132,9 +132,12 @@ int hb_policy_scope_for(hb_policy_scope *out, const hb_principal *who, hb_action
     hb_reach reach = hb_policy_reach(who, action, own);
     if (reach == HB_REACH_ALL)
         return 0;
-    if (reach == HB_REACH_NONE || (org && strcmp(org, who->org) != 0))
-        return hb_error_set(HB_EPERM, "%s may not %s %s", who->org, hb_action_name(action),
-                            org ? "for another organisation" : "in that jurisdiction");
+    if (reach == HB_REACH_NONE)
+        return hb_error_set(HB_EPERM, "%s may not %s in %s", who->org, hb_action_name(action),
+                            out->jurisdiction);
+    if (org && strcmp(org, who->org) != 0)
+        return hb_error_set(HB_EPERM, "%s may not %s for another organisation", who->org,
+                            hb_action_name(action));
     out->org = who->org;
     out->with_shared = reach == HB_REACH_SHARED;
     return 0;
