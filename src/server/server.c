@@ -130,6 +130,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     atomic_fetch_sub(&s->in_flight, 1);
 }
 
+static void mhd_log(void *cls, const char *fmt, va_list ap) HB_PRINTF(2, 0);
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     hb_server *s = cls;
