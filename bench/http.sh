@@ -21,6 +21,7 @@ hb="$build/healthybay"
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "bench: needs wrk and nginx (scripts/install-deps.sh)" >&2; exit 1; }
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/hb-bench.XXXXXX")
+chmod 755 "$out" # nginx's workers run as another user and must read the static file
 pids=""
 cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$out"; }
 trap cleanup EXIT INT TERM
@@ -52,10 +53,10 @@ run() {
     rps=$(awk '/^Requests\/sec/ {print $2}' "$out/wrk.txt")
     p50=$(awk '$1 == "50%" {print $2}' "$out/wrk.txt")
     p99=$(awk '$1 == "99%" {print $2}' "$out/wrk.txt")
-    non2xx=$(awk '/Non-2xx/ {print $5}' "$out/wrk.txt")
+    non2xx=$(awk '/Non-2xx/ {print $4}' "$out/wrk.txt")
     printf '%-44s %10s req/s   p50 %-9s p99 %-9s %s\n' "$label" "$rps" "$p50" "$p99" \
         "${non2xx:+non-2xx: $non2xx}"
-    echo "$rps" >"$out/$key"
+    echo "$rps" >"$out/rps.$key"
 }
 
 cat >"$out/post.lua" <<'LUA'
@@ -112,4 +113,4 @@ if [ -n "${HB_BENCH_PG_URL:-}" ]; then
         "$url/api/v1/regions"
     run pg_post "healthybay POST /api/v1/orgs (PostgreSQL)" -s "$out/post.lua" "$url" -- "$admin"
 fi
-echo "GET ratio healthybay/nginx: $(python3 -c "print(f'{$(cat "$out/get") / $(cat "$out/nginx"):.2f}')")"
+echo "GET ratio healthybay/nginx: $(python3 -c "print(f'{$(cat "$out/rps.get") / $(cat "$out/rps.nginx"):.2f}')")"

@@ -69,7 +69,7 @@ int hb_roles_parse(hb_roles *out, const char *list)
             return hb_error_set(HB_EINVAL, "'%.64s' is not a comma-separated list of roles", list);
         memcpy(name, p, len);
         name[len] = '\0';
-        hb_role role;
+        hb_role role = HB_ROLE_COUNT; /* set on success; the optimiser cannot tell */
         int rc = hb_role_parse(&role, name);
         if (rc < 0)
             return rc;

@@ -89,8 +89,8 @@ int hb_audit_append(hb_store *store, const hb_audit_event *ev)
     int rc = check_event(ev);
     if (rc == 0)
         rc = hb_store_lock(store, AUDIT_LOCK_KEY);
-    int64_t seq;
-    char prev[HB_SHA256_HEXLEN + 1], hash[HB_SHA256_HEXLEN + 1], at[HB_TIMESTAMP_STRLEN];
+    int64_t seq = 0;
+    char prev[HB_SHA256_HEXLEN + 1] = "", hash[HB_SHA256_HEXLEN + 1], at[HB_TIMESTAMP_STRLEN];
     if (rc == 0)
         rc = read_head(store, &seq, prev);
     hb_timestamp_now(at);

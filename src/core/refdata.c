@@ -402,7 +402,7 @@ static int query_table(hb_store *store, const char *sql, const char *const *para
     int rc = hb_table_new(&t, ncols, names, kinds);
     if (rc < 0)
         return rc;
-    rc = hb_store_prepare(store, &st, sql);
+    rc = hb_store_prepare_cached(store, &st, sql); /* the server lists these on every request */
     if (rc < 0) {
         hb_table_free(t);
         return rc;

@@ -39,3 +39,15 @@ int hb_schema_open(hb_store **out, const char *url)
     }
     return rc;
 }
+
+int hb_schema_version(hb_store *store, int64_t *out)
+{
+    hb_stmt *st;
+    int rc = hb_store_prepare_cached(store, &st, "SELECT max(version) FROM hb_schema_migrations");
+    if (rc < 0)
+        return rc;
+    rc = hb_stmt_step(st);
+    *out = rc == HB_STORE_ROW ? hb_stmt_int64(st, 0) : 0;
+    hb_stmt_finalize(st);
+    return rc < 0 ? rc : 0;
+}

@@ -43,6 +43,7 @@ void hb_exchange_init(hb_exchange *x, hb_server_ctx *ctx, const char *method, co
     x->req.path = x->path;
     x->req.source = x->source;
     x->req.metrics = ctx->metrics;
+    x->req.cache = ctx->cache;
 }
 
 void hb_exchange_dispose(hb_exchange *x)
@@ -256,6 +257,8 @@ static bool headers_ok(hb_exchange *x, const char *content_type, const char *ide
 
 void hb_exchange_begin(hb_exchange *x, hb_header_fn header, void *hctx)
 {
+    x->req.header = header;
+    x->req.header_ctx = hctx;
     if (atomic_load(&x->ctx->draining)) {
         x->close = true;
         x->res.extra_name = "Retry-After";

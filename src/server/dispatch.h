@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "core/accounts.h"
+#include "server/cache.h"
 #include "server/http.h"
 #include "server/metrics.h"
 #include "server/pool.h"
@@ -32,6 +33,7 @@ typedef struct hb_server_ctx {
     size_t nroutes;
     hb_pool *pool;
     hb_metrics *metrics;
+    hb_cache *cache;
     FILE *log; /* NULL = silent */
     unsigned request_seconds_max;
     atomic_bool draining;
@@ -56,12 +58,13 @@ typedef struct hb_exchange {
     uint64_t start_ns;
 } hb_exchange;
 
-typedef const char *(*hb_header_fn)(void *ctx, const char *name);
+typedef hb_lookup_fn hb_header_fn;
 
 /* method is borrowed for the exchange's life; path and client_address are copied. */
 void hb_exchange_init(hb_exchange *x, hb_server_ctx *ctx, const char *method, const char *path,
                       const char *client_address);
-/* header(hctx, "Authorization") gives request headers. Sets x->decided when answered. */
+/* header(hctx, "Authorization") gives request headers, for the whole exchange (handlers read
+ * them too). Sets x->decided when answered. */
 void hb_exchange_begin(hb_exchange *x, hb_header_fn header, void *hctx);
 /* Append body bytes. < 0: the body is too slow; close the connection without an answer. */
 int hb_exchange_body(hb_exchange *x, const char *data, size_t len);

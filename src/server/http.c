@@ -155,6 +155,11 @@ const char *hb_http_query(const hb_request *req, const char *name)
     return req->query ? req->query(req->query_ctx, name) : NULL;
 }
 
+const char *hb_http_header(const hb_request *req, const char *name)
+{
+    return req->header ? req->header(req->header_ctx, name) : NULL;
+}
+
 int hb_http_query_int(hb_request *req, const char *name, int64_t min, int64_t max, int64_t dflt,
                       int64_t *out)
 {

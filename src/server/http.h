@@ -58,6 +58,7 @@ unsigned hb_problem_status(hb_problem p);
 typedef const char *(*hb_lookup_fn)(void *ctx, const char *name);
 
 struct hb_metrics;
+struct hb_cache;
 
 typedef struct hb_request {
     const char *method;
@@ -71,7 +72,10 @@ typedef struct hb_request {
     const char *source; /* "http 192.0.2.7": for the audit log */
     hb_lookup_fn query;
     void *query_ctx;
+    hb_lookup_fn header; /* request headers */
+    void *header_ctx;
     struct hb_metrics *metrics;
+    struct hb_cache *cache;
 
     /* Filled by the handler. */
     char object[HB_AUDIT_FIELD_MAX + 1]; /* what the request acted on: "org/hk-qmh" */
@@ -88,6 +92,9 @@ typedef struct hb_response {
     /* What an Idempotency-Key replay sends instead of body (owned; NULL = body itself): a
      * response with a secret in it is stored without. */
     char *replay_body;
+    /* Cache-Control (static string); NULL = "no-store": responses carry tokens and health data,
+     * never to be kept by anything in between. */
+    const char *cache_control;
     /* One more header when needed: WWW-Authenticate, Allow, Retry-After. Static or owned by the
      * exchange. */
     const char *extra_name;
@@ -123,6 +130,8 @@ const char *hb_http_body_str(const json_t *body, const char *name);
 int hb_http_query_int(hb_request *req, const char *name, int64_t min, int64_t max, int64_t dflt,
                       int64_t *out);
 const char *hb_http_query(const hb_request *req, const char *name);
+/* A request header, or NULL. */
+const char *hb_http_header(const hb_request *req, const char *name);
 
 /*
  * Cursor pagination. A cursor is opaque to clients: the base64url text of the last item's key.

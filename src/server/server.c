@@ -72,8 +72,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, hb_exchange *x)
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
     if (res->extra_name)
         MHD_add_response_header(r, res->extra_name, res->extra_value);
-    /* Responses carry tokens and health data: never cached by anything in between. */
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            res->cache_control ? res->cache_control : "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (x->close)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
@@ -211,6 +211,8 @@ static int prepare(hb_server *s, const hb_server_config *cfg, unsigned threads)
     s->ctx.routes = hb_routes(&s->ctx.nroutes);
     rc = hb_metrics_new(&s->ctx.metrics, s->ctx.routes, s->ctx.nroutes);
     if (rc == 0)
+        rc = hb_cache_new(&s->ctx.cache);
+    if (rc == 0)
         rc = hb_pool_new(&s->ctx.pool, cfg->db_url, threads + 1, s->ctx.metrics);
     if (rc < 0) {
         hb_store_close(first);
@@ -226,8 +228,8 @@ static int prepare(hb_server *s, const hb_server_config *cfg, unsigned threads)
 static int start_daemon(hb_server *s, const struct sockaddr_storage *addr, unsigned threads,
                         unsigned idle_timeout)
 {
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | MHD_USE_TURBO;
     if (addr->ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (s->tls_cert) {
@@ -268,6 +270,7 @@ static void release(hb_server *s)
 {
     hb_pool_free(s->ctx.pool);
     hb_metrics_free(s->ctx.metrics);
+    hb_cache_free(s->ctx.cache);
     hb_free(s->tls_cert);
     hb_free(s->tls_key);
     hb_free(s);

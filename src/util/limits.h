@@ -208,6 +208,15 @@
 #define HB_PAGE_LIMIT_DEFAULT 100
 #endif
 
+/* Rendered reference-data responses a server keeps (server/cache.h): every combination of the
+ * listings' filters a client uses in practice, a few KiB each. */
+#ifndef HB_HTTP_CACHE_ENTRIES
+#define HB_HTTP_CACHE_ENTRIES 64
+#endif
+#ifndef HB_HTTP_CACHE_BODY_MAX
+#define HB_HTTP_CACHE_BODY_MAX (256 * 1024)
+#endif
+
 /* Validation errors reported for one request body: enough to fix a form, not a flood. */
 #ifndef HB_HTTP_FIELD_ERRORS_MAX
 #define HB_HTTP_FIELD_ERRORS_MAX 50
@@ -265,6 +274,9 @@
 #endif
 #if HB_PAGE_LIMIT_DEFAULT < 1 || HB_PAGE_LIMIT_DEFAULT > HB_PAGE_LIMIT_MAX
 #error "HB_PAGE_LIMIT_DEFAULT must be between 1 and HB_PAGE_LIMIT_MAX"
+#endif
+#if HB_HTTP_CACHE_ENTRIES < 1
+#error "HB_HTTP_CACHE_ENTRIES must be positive"
 #endif
 #if HB_AUDIT_VERIFY_PAGE < 1
 #error "HB_AUDIT_VERIFY_PAGE must be positive"

@@ -22,8 +22,13 @@ static void append(hb_store *s, int n)
     for (int i = 0; i < n; i++) {
         char object[32];
         snprintf(object, sizeof object, "org/hk-%d", i);
-        hb_audit_event ev = { "hk-dh", "HK", "0123456789abcdef", "http 127.0.0.1",
-                              "org.create", object, i % 3 ? HB_AUDIT_OK : HB_AUDIT_DENIED };
+        hb_audit_event ev = { "hk-dh",
+                              "HK",
+                              "0123456789abcdef",
+                              "http 127.0.0.1",
+                              "org.create",
+                              object,
+                              i % 3 ? HB_AUDIT_OK : HB_AUDIT_DENIED };
         CHECK_OK(hb_store_begin(s));
         CHECK_OK(hb_audit_append(s, &ev));
         CHECK_OK(hb_store_commit(s));
@@ -122,8 +127,8 @@ TEST(audit__a_rehashed_edit_breaks_the_next_link)
     /* A forger who knows the algorithm edits entry 2 and recomputes its hash correctly. */
     char canonical[2048];
     snprintf(canonical, sizeof canonical, "%s", e[0].hash);
-    const char *fields[] = { e[1].at,     e[1].org,          e[1].jurisdiction, e[1].token_id,
-                             e[1].source, e[1].action,       "org/forged",      e[1].outcome };
+    const char *fields[] = { e[1].at,     e[1].org,    e[1].jurisdiction, e[1].token_id,
+                             e[1].source, e[1].action, "org/forged",      e[1].outcome };
     for (size_t i = 0; i < 8; i++)
         put_field(canonical, sizeof canonical, fields[i]);
     char forged[65], sql[256];

@@ -65,10 +65,10 @@ TEST(policy__the_whole_matrix)
     for (int a = 0; a < HB_ACTION_COUNT; a++)
         for (int r = 0; r < HB_ROLE_COUNT; r++)
             for (int k = 0; k < 2; k++) {
-                hb_principal who = caller(k == 0 ? HB_ORG_HEALTH_AUTHORITY : HB_ORG_HOSPITAL,
-                                          1u << r);
+                hb_principal who =
+                    caller(k == 0 ? HB_ORG_HEALTH_AUTHORITY : HB_ORG_HOSPITAL, 1u << r);
                 const hb_policy_target targets[3] = {
-                    { "HK", who.org, false },  /* its own organisation's */
+                    { "HK", who.org, false },    /* its own organisation's */
                     { "HK", "hk-other", false }, /* another's in HK */
                     { "GD", "gd-szh", false },   /* one in GD */
                 };
@@ -79,7 +79,8 @@ TEST(policy__the_whole_matrix)
                               "%s by %s at a %s on target %d: %s, expected %s",
                               hb_action_name((hb_action)a), hb_role_name((hb_role)r),
                               k == 0 ? "health authority" : "hospital", t,
-                              allowed ? "allowed" : "denied", cells[t] == 'Y' ? "allowed" : "denied");
+                              allowed ? "allowed" : "denied",
+                              cells[t] == 'Y' ? "allowed" : "denied");
                     checked++;
                 }
             }
@@ -143,8 +144,7 @@ TEST(policy__list_scopes)
     CHECK(s.org == NULL);
     CHECK_OK(hb_policy_scope_for(&s, &authority, HB_ACT_AUDIT_READ, "HK", "hk-qmh"));
     CHECK_STR_EQ(s.org, "hk-qmh");
-    CHECK_FAILS(hb_policy_scope_for(&s, &authority, HB_ACT_AUDIT_READ, "GD", NULL), HB_EPERM,
-                NULL);
+    CHECK_FAILS(hb_policy_scope_for(&s, &authority, HB_ACT_AUDIT_READ, "GD", NULL), HB_EPERM, NULL);
     /* A hospital's auditor is narrowed to its own organisation. */
     CHECK_OK(hb_policy_scope_for(&s, &hospital, HB_ACT_AUDIT_READ, NULL, NULL));
     CHECK_STR_EQ(s.org, "hk-qmh");

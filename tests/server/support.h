@@ -26,8 +26,8 @@
 typedef struct hb_test_world {
     char db_url[2048];
     hb_server *server;
-    hb_store *db; /* the test's own connection, for setup and checks */
-    char base[64];  /* "http://127.0.0.1:<port>" */
+    hb_store *db;  /* the test's own connection, for setup and checks */
+    char base[64]; /* "http://127.0.0.1:<port>" */
     void *curl;
     char tokens[64][96]; /* tokens handed out by hb_test_token, kept for the world's life */
     size_t ntokens;

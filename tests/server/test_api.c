@@ -12,8 +12,8 @@
 #include "util/clock.h"
 #include "support.h"
 
-#define CALL(w, r, method, path, token, body)                     \
-    do {                                                          \
+#define CALL(w, r, method, path, token, body)                            \
+    do {                                                                 \
         hb_test_call((w), (r), (method), (path), (token), (body), NULL); \
     } while (0)
 
@@ -55,12 +55,12 @@ TEST(server__reference_data_needs_a_token)
     CHECK_STR_EQ(hb_test_header(&r, "Content-Type"), "application/problem+json");
     CHECK_STR_EQ(problem_type(&r), "https://healthybay.invalid/problems/unauthenticated");
     CHECK_INT_EQ(json_integer_value(json_object_get(r.json, "status")), 401);
+    CHECK_STR_EQ(hb_test_header(&r, "Cache-Control"), "no-store");
     hb_test_response_dispose(&r);
 
     CALL(&w, &r, "GET", "/api/v1/regions", token, NULL);
     CHECK_INT_EQ(r.status, 200);
     CHECK_INT_EQ(items(&r), 38);
-    CHECK_STR_EQ(hb_test_header(&r, "Cache-Control"), "no-store");
     hb_test_response_dispose(&r);
 
     CALL(&w, &r, "GET", "/api/v1/regions?jurisdiction=HK&level=district", token, NULL);
@@ -86,6 +86,47 @@ TEST(server__reference_data_needs_a_token)
     CALL(&w, &r, "GET", "/api/v1/holidays?year=twenty", token, NULL);
     CHECK_INT_EQ(r.status, 400);
     CHECK_CONTAINS(str(&r, "detail"), "'year'");
+    hb_test_response_dispose(&r);
+    hb_test_world_stop(&w);
+}
+
+/* Reference listings carry the schema version as ETag; they change only with a migration. */
+TEST(server__reference_data_is_revalidated_by_etag)
+{
+    hb_test_world w;
+    hb_test_world_start(&w);
+    const char *token = hb_test_token(&w, "mo-ssm", "epidemiologist");
+    hb_test_response r;
+    CALL(&w, &r, "GET", "/api/v1/regions?jurisdiction=MO&level=parish", token, NULL);
+    CHECK_INT_EQ(r.status, 200);
+    char etag[64], first[4096];
+    snprintf(etag, sizeof etag, "%s", hb_test_header(&r, "ETag"));
+    snprintf(first, sizeof first, "%s", r.body);
+    CHECK_STR_EQ(hb_test_header(&r, "Cache-Control"), "private, no-cache");
+    hb_test_response_dispose(&r);
+    CALL(&w, &r, "GET", "/api/v1/regions?jurisdiction=MO&level=parish", token, NULL);
+    CHECK_STR_EQ(r.body, first); /* the second answer (from the cache) is the same */
+    hb_test_response_dispose(&r);
+
+    char inm[96];
+    snprintf(inm, sizeof inm, "If-None-Match: %s", etag);
+    const char *conditional[] = { inm, NULL };
+    hb_test_call(&w, &r, "GET", "/api/v1/regions?jurisdiction=MO&level=parish", token, NULL,
+                 conditional);
+    CHECK_INT_EQ(r.status, 304);
+    CHECK_INT_EQ(r.len, 0);
+    hb_test_response_dispose(&r);
+
+    /* A data migration (simulated) renames a parish: every server sees it at the next request. */
+    CHECK_OK(hb_store_exec(w.db, "UPDATE hb_regions SET name_en = 'Sé (Cathedral)'"
+                                 " WHERE code = 'MO-SE';"
+                                 "INSERT INTO hb_schema_migrations (version, module, name,"
+                                 " checksum, applied_at) VALUES (99, 'core', 'test', 'x', 'now')"));
+    hb_test_call(&w, &r, "GET", "/api/v1/regions?jurisdiction=MO&level=parish", token, NULL,
+                 conditional);
+    CHECK_INT_EQ(r.status, 200);
+    CHECK_CONTAINS(r.body, "Sé (Cathedral)");
+    CHECK_STR_EQ(hb_test_header(&r, "ETag"), "\"ref-99\"");
     hb_test_response_dispose(&r);
     hb_test_world_stop(&w);
 }
@@ -135,7 +176,8 @@ TEST(server__organisations_register_read_and_list)
 
     /* HK's authority registers HK institutions only. */
     CALL(&w, &r, "POST", "/api/v1/orgs", hk_admin,
-         "{\"code\": \"gd-new\", \"name\": \"New\", \"kind\": \"clinic\", \"jurisdiction\": \"GD\"}");
+         "{\"code\": \"gd-new\", \"name\": \"New\", \"kind\": \"clinic\", \"jurisdiction\": "
+         "\"GD\"}");
     check_problem(&r, 403, "forbidden");
     hb_test_response_dispose(&r);
 
@@ -175,8 +217,7 @@ TEST(server__organisations_register_read_and_list)
     CHECK_INT_EQ(hb_test_count(&w, "SELECT count(*) FROM hb_audit WHERE action = 'org.create'"
                                    " AND outcome = 'ok' AND object = 'org/hk-pyneh'"),
                  1);
-    CHECK_INT_EQ(hb_test_count(&w, "SELECT count(*) FROM hb_audit WHERE outcome = 'rejected'"),
-                 1);
+    CHECK_INT_EQ(hb_test_count(&w, "SELECT count(*) FROM hb_audit WHERE outcome = 'rejected'"), 1);
     CHECK_INT_EQ(hb_test_count(&w, "SELECT count(*) FROM hb_audit WHERE outcome = 'denied'"
                                    " AND object = 'org/gd-new' AND org = 'hk-dh'"),
                  1);
@@ -564,9 +605,10 @@ TEST(server__internal_errors_reveal_nothing)
     CHECK_OK(hb_store_exec(w.db, "DROP TABLE hb_idempotency"));
     const char *key[] = { "Idempotency-Key: k1", NULL };
     hb_test_response r;
-    hb_test_call(&w, &r, "POST", "/api/v1/orgs", admin,
-                 "{\"code\": \"hk-x\", \"name\": \"X\", \"kind\": \"clinic\", \"jurisdiction\": \"HK\"}",
-                 key);
+    hb_test_call(
+        &w, &r, "POST", "/api/v1/orgs", admin,
+        "{\"code\": \"hk-x\", \"name\": \"X\", \"kind\": \"clinic\", \"jurisdiction\": \"HK\"}",
+        key);
     check_problem(&r, 500, "internal");
     const char *leaks[] = { "sqlite", "postgres", "SQL", "hb_", "table", "relation", "/" };
     const char *detail = str(&r, "detail");

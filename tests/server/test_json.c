@@ -24,7 +24,12 @@ TEST(http__json_bodies_are_objects)
     char why[256];
     /* Empty, not an object, truncated, a duplicate member, invalid UTF-8, a NUL in a name (it
      * could pass for the name before the NUL). */
-    const char *bad[] = { "",        "[]", "1", "{\"a\":", "{\"a\": 1, \"a\": 2}", "{\"a\": \"\xff\"}",
+    const char *bad[] = { "",
+                          "[]",
+                          "1",
+                          "{\"a\":",
+                          "{\"a\": 1, \"a\": 2}",
+                          "{\"a\": \"\xff\"}",
                           "{\"code\\u0000x\": 1}" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         json_t *doc = hb_json_parse_object(bad[i], strlen(bad[i]), why, sizeof why);
@@ -71,8 +76,7 @@ TEST(http__fields_are_checked_strictly)
     CHECK_STR_EQ(pointer(&e, 1), "/count");
     CHECK_STR_EQ(pointer(&e, 2), "/extra");
     hb_field_errors_dispose(&e);
-    CHECK_INT_EQ(check("{\"code\": \"toolongcode\", \"count\": 11, \"tags\": [\"ok\", 1]}", &e),
-                 3);
+    CHECK_INT_EQ(check("{\"code\": \"toolongcode\", \"count\": 11, \"tags\": [\"ok\", 1]}", &e), 3);
     CHECK_STR_EQ(pointer(&e, 2), "/tags/1");
     hb_field_errors_dispose(&e);
     CHECK_INT_EQ(check("{\"code\": \"ab\", \"count\": 1.5, \"tags\": []}", &e), 2);
@@ -85,7 +89,7 @@ TEST(http__json_pointers_escape_names)
     hb_json_pointer(out, sizeof out, "a/b~c");
     CHECK_STR_EQ(out, "/a~1b~0c");
     hb_json_pointer(out, 8, "abcdefghij");
-    CHECK_STR_EQ(out, "/abcdef"); /* 7 bytes and the NUL */
+    CHECK_STR_EQ(out, "/abcdef");                          /* 7 bytes and the NUL */
     hb_json_pointer(out, 8, "ab\xe4\xb8\xad\xe6\x96\x87"); /* never cut inside a character */
     CHECK_STR_EQ(out, "/ab\xe4\xb8\xad");
 }
@@ -99,8 +103,8 @@ TEST(http__bearer_credentials)
     CHECK(strncmp(token, "hb_abc_def", len) == 0);
     CHECK_OK(hb_http_bearer("bearer   abc==", &token, &len));
     CHECK_INT_EQ(len, 5);
-    const char *bad[] = { "Basic abc", "Bearer", "Bearer ", "Bearer a b", "Bearerabc",
-                          "Bearer a=b", "Bearer \x01" };
+    const char *bad[] = { "Basic abc", "Bearer",     "Bearer ",    "Bearer a b",
+                          "Bearerabc", "Bearer a=b", "Bearer \x01" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK_FAILS(hb_http_bearer(bad[i], &token, &len), HB_EAUTH, NULL);
 }

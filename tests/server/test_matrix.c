@@ -16,8 +16,14 @@
 
 /* Roles in hb_role order; each cell string: authority caller on (own org, same jurisdiction,
  * other jurisdiction), "/", hospital caller on the same three. */
-#define EVERYONE { "YYY/YYY", "YYY/YYY", "YYY/YYY", "YYY/YYY", "YYY/YYY", "YYY/YYY", "YYY/YYY" }
-#define ADMINS   { "YYN/YNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" }
+#define EVERYONE                                                                    \
+    {                                                                               \
+        "YYY/YYY", "YYY/YYY", "YYY/YYY", "YYY/YYY", "YYY/YYY", "YYY/YYY", "YYY/YYY" \
+    }
+#define ADMINS                                                                      \
+    {                                                                               \
+        "YYN/YNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" \
+    }
 
 static const struct {
     const char *method, *pattern;
@@ -25,7 +31,8 @@ static const struct {
 } expected[] = {
     { "GET", "/healthz", EVERYONE },
     { "GET", "/api/v1/openapi.json", EVERYONE },
-    { "GET", "/metrics",
+    { "GET",
+      "/metrics",
       { "YYY/YYY", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "YYY/YYY" } },
     { "GET", "/api/v1/regions", EVERYONE },
     { "GET", "/api/v1/diseases", EVERYONE },
@@ -33,12 +40,14 @@ static const struct {
     { "GET", "/api/v1/orgs", EVERYONE },
     { "GET", "/api/v1/orgs/{org}", EVERYONE },
     /* Only an authority registers organisations, and only in its own jurisdiction. */
-    { "POST", "/api/v1/orgs",
+    { "POST",
+      "/api/v1/orgs",
       { "YYN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
     { "GET", "/api/v1/orgs/{org}/tokens", ADMINS },
     { "POST", "/api/v1/orgs/{org}/tokens", ADMINS },
     { "DELETE", "/api/v1/tokens/{token}", ADMINS },
-    { "GET", "/api/v1/audit",
+    { "GET",
+      "/api/v1/audit",
       { "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "YYN/YNN", "NNN/NNN" } },
 };
 
@@ -63,9 +72,9 @@ static void request_for(hb_test_world *w, const hb_route *r, const target *t, in
     else if (strcmp(p, "/api/v1/orgs") == 0) {
         snprintf(path, 256, "%s", p);
         snprintf(body, 512,
-                "{\"code\": \"%c%c-new-%d\", \"name\": \"New clinic\", \"kind\": \"clinic\","
-                " \"jurisdiction\": \"%s\"}",
-                t->jurisdiction[0] + 32, t->jurisdiction[1] + 32, serial, t->jurisdiction);
+                 "{\"code\": \"%c%c-new-%d\", \"name\": \"New clinic\", \"kind\": \"clinic\","
+                 " \"jurisdiction\": \"%s\"}",
+                 t->jurisdiction[0] + 32, t->jurisdiction[1] + 32, serial, t->jurisdiction);
     } else if (strcmp(p, "/api/v1/orgs/{org}") == 0)
         snprintf(path, 256, "/api/v1/orgs/%s", t->org);
     else if (strcmp(p, "/api/v1/orgs/{org}/tokens") == 0) {
@@ -120,8 +129,8 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
                                  body[0] ? body : NULL, NULL);
                     bool want = cells_for(&routes[i], (hb_role)role)[k * 4 + t] == 'Y';
                     bool allowed = res.status >= 200 && res.status < 300;
-                    CHECK_MSG(allowed == want && (allowed || res.status == 403 ||
-                                                  res.status == 404),
+                    CHECK_MSG(allowed == want &&
+                                  (allowed || res.status == 403 || res.status == 404),
                               "%s %s as %s of %s: %ld, expected %s: %s", routes[i].method, path,
                               hb_role_name((hb_role)role), callers[k], res.status,
                               want ? "2xx" : "403 or 404", res.body);

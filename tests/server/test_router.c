@@ -9,8 +9,8 @@
 #include "harness.h"
 #include "server/routes.h"
 
-static const hb_route *match(const char *method, const char *path, hb_route_params *p,
-                             bool *known, char *allow)
+static const hb_route *match(const char *method, const char *path, hb_route_params *p, bool *known,
+                             char *allow)
 {
     size_t n;
     const hb_route *routes = hb_routes(&n);
@@ -28,8 +28,13 @@ TEST(http__routes_match_exactly)
     CHECK_STR_EQ(hb_route_param(&p, "org"), "hk-qmh");
     CHECK(hb_route_param(&p, "token") == NULL);
 
-    const char *misses[] = { "/api/v1/orgs/hk-qmh/tokens/", "/api/v1//orgs", "/api/v1/orgs/a b",
-                             "/API/v1/orgs", "/api/v1/orgs/hk%2Fqmh", "", "/",
+    const char *misses[] = { "/api/v1/orgs/hk-qmh/tokens/",
+                             "/api/v1//orgs",
+                             "/api/v1/orgs/a b",
+                             "/API/v1/orgs",
+                             "/api/v1/orgs/hk%2Fqmh",
+                             "",
+                             "/",
                              "/api/v1/orgs/hk-qmh/tokens/x/y/z" };
     for (size_t i = 0; i < sizeof misses / sizeof misses[0]; i++) {
         CHECK_MSG(match("GET", misses[i], &p, &known, allow) == NULL, "'%s' matched", misses[i]);
@@ -95,8 +100,7 @@ TEST(http__openapi_documents_exactly_the_routes)
         for (char *c = method; *c; c++)
             *c = (char)(*c - 'A' + 'a');
         json_t *op = json_object_get(json_object_get(paths, routes[i].pattern), method);
-        CHECK_MSG(op != NULL, "%s %s is not in openapi.json", routes[i].method,
-                  routes[i].pattern);
+        CHECK_MSG(op != NULL, "%s %s is not in openapi.json", routes[i].method, routes[i].pattern);
         CHECK_MSG(json_object_get(op, "responses") != NULL, "%s %s has no responses",
                   routes[i].method, routes[i].pattern);
         /* Public routes say so; the others inherit the bearer requirement. */
@@ -106,10 +110,12 @@ TEST(http__openapi_documents_exactly_the_routes)
     }
     const char *path;
     json_t *item;
-    json_object_foreach (paths, path, item) {
+    json_object_foreach(paths, path, item)
+    {
         const char *method;
         json_t *op;
-        json_object_foreach (item, method, op) {
+        json_object_foreach(item, method, op)
+        {
             bool found = false;
             for (size_t i = 0; i < n && !found; i++)
                 found = strcmp(routes[i].pattern, path) == 0 &&
