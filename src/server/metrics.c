@@ -166,6 +166,8 @@ static int render_events(hb_metrics *m, hb_buf *out)
           "POST requests answered from a stored Idempotency-Key response." },
         { HB_METRIC_BODY_TIMEOUT, "healthybay_http_body_timeouts_total",
           "Connections closed because a request body arrived too slowly." },
+        { HB_METRIC_HEADER_TIMEOUT, "healthybay_http_header_timeouts_total",
+          "Connections cut because their headers were not complete by the deadline." },
         { HB_METRIC_CACHE_HIT, "healthybay_reference_cache_hits_total",
           "Reference listings answered from the cache or with 304 Not Modified." },
         { HB_METRIC_CACHE_MISS, "healthybay_reference_cache_misses_total",

@@ -27,6 +27,7 @@ typedef enum hb_metric_event {
     HB_METRIC_AUDIT_APPENDED,    /* an audit entry was committed */
     HB_METRIC_IDEMPOTENT_REPLAY, /* a stored response was replayed */
     HB_METRIC_BODY_TIMEOUT,      /* a body arrived too slowly and the connection was closed */
+    HB_METRIC_HEADER_TIMEOUT,    /* headers not complete by the deadline: connection cut */
     HB_METRIC_CACHE_HIT,         /* a reference listing answered from the cache (or 304) */
     HB_METRIC_CACHE_MISS,        /* … rendered from the database */
     HB_METRIC_EVENT_COUNT

@@ -16,6 +16,7 @@
 #include "core/schema.h"
 #include "server/dispatch.h"
 #include "server/routes.h"
+#include "server/watchdog.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 
@@ -25,6 +26,7 @@
 struct hb_server {
     hb_server_ctx ctx;
     struct MHD_Daemon *daemon;
+    hb_watchdog *watchdog;
     _Atomic int64_t in_flight;
     uint16_t port;
     char *tls_cert, *tls_key; /* PEM text; libmicrohttpd keeps pointers to them */
@@ -82,6 +84,28 @@ static enum MHD_Result respond(struct MHD_Connection *conn, hb_exchange *x)
     return ok;
 }
 
+/* The watchdog's record of conn (its socket context). */
+static hb_watched *watched(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    hb_server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *context = info ? hb_watchdog_open(s->watchdog, info->connect_fd) : NULL;
+    } else {
+        hb_watchdog_close(s->watchdog, *context);
+        *context = NULL;
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **state)
@@ -97,6 +121,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         x->req.query = query_lookup;
         x->req.query_ctx = conn;
         *state = x;
+        hb_watchdog_request(watched(conn));
         atomic_fetch_add(&s->in_flight, 1);
         hb_metrics_in_flight(s->ctx.metrics, 1);
         hb_exchange_begin(x, header_lookup, conn);
@@ -115,12 +140,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
                          enum MHD_RequestTerminationCode why)
 {
-    (void)conn;
     (void)why;
     hb_server *s = cls;
     hb_exchange *x = *state;
     if (!x)
         return;
+    hb_watchdog_response(watched(conn));
     hb_metrics_observe(s->ctx.metrics, x->req.route, x->decided ? x->res.status : 0,
                        hb_monotonic_ns() - x->start_ns);
     hb_metrics_in_flight(s->ctx.metrics, -1);
@@ -241,6 +266,7 @@ static int start_daemon(hb_server *s, const struct sockaddr_storage *addr, unsig
         { MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, s }, /* first: see its manual */
         { MHD_OPTION_SOCK_ADDR, 0, (void *)addr },
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
+        { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s },
         { MHD_OPTION_CONNECTION_MEMORY_LIMIT, HB_HTTP_HEADER_MEMORY, NULL },
         { MHD_OPTION_CONNECTION_LIMIT, HB_HTTP_CONNECTIONS_MAX, NULL },
         { MHD_OPTION_PER_IP_CONNECTION_LIMIT, HB_HTTP_CONNECTIONS_PER_ADDRESS_MAX, NULL },
@@ -268,6 +294,7 @@ static int start_daemon(hb_server *s, const struct sockaddr_storage *addr, unsig
 
 static void release(hb_server *s)
 {
+    hb_watchdog_stop(s->watchdog);
     hb_pool_free(s->ctx.pool);
     hb_metrics_free(s->ctx.metrics);
     hb_cache_free(s->ctx.cache);
@@ -283,6 +310,7 @@ int hb_server_start(hb_server **out, const hb_server_config *cfg)
     if (!cfg->tls_cert_file != !cfg->tls_key_file)
         return hb_error_set(HB_EINVAL, "give both --tls-cert and --tls-key, or neither");
     if (cfg->idle_timeout_seconds > HB_HTTP_IDLE_TIMEOUT_SECONDS ||
+        cfg->header_seconds_max > HB_HTTP_HEADER_SECONDS_MAX ||
         cfg->request_seconds_max > HB_HTTP_REQUEST_SECONDS_MAX)
         return hb_error_set(HB_EINVAL, "time limits may only be shortened");
     struct sockaddr_storage addr;
@@ -299,6 +327,11 @@ int hb_server_start(hb_server **out, const hb_server_config *cfg)
     atomic_init(&s->ctx.draining, false);
     unsigned threads = worker_count(cfg->threads);
     rc = prepare(s, cfg, threads);
+    if (rc == 0)
+        rc = hb_watchdog_start(&s->watchdog,
+                               cfg->header_seconds_max ? cfg->header_seconds_max
+                                                       : HB_HTTP_HEADER_SECONDS_MAX,
+                               s->ctx.metrics);
     if (rc == 0)
         rc = start_daemon(s, &addr, threads,
                           cfg->idle_timeout_seconds ? cfg->idle_timeout_seconds

@@ -29,6 +29,7 @@ typedef struct hb_server_config {
     /* Time limits, 0 = the defaults of util/limits.h. Tests shorten them; they may not exceed
      * the defaults. */
     unsigned idle_timeout_seconds; /* HB_HTTP_IDLE_TIMEOUT_SECONDS */
+    unsigned header_seconds_max;   /* HB_HTTP_HEADER_SECONDS_MAX */
     unsigned request_seconds_max;  /* HB_HTTP_REQUEST_SECONDS_MAX */
 } hb_server_config;
 

@@ -169,6 +169,13 @@
 #define HB_HTTP_IDLE_TIMEOUT_SECONDS 10
 #endif
 
+/* The request line and headers must be complete this long after the connection opened (or the
+ * previous response went out). The idle timeout alone does not bound them: a client sending one
+ * byte every few seconds never goes idle (slowloris). */
+#ifndef HB_HTTP_HEADER_SECONDS_MAX
+#define HB_HTTP_HEADER_SECONDS_MAX 15
+#endif
+
 /* A request whose body is still arriving after this long gets 408: a trickled body would
  * otherwise hold a worker's buffer indefinitely, each byte resetting the idle timer. */
 #ifndef HB_HTTP_REQUEST_SECONDS_MAX
@@ -265,6 +272,9 @@
 #endif
 #if HB_HTTP_REQUEST_SECONDS_MAX < HB_HTTP_IDLE_TIMEOUT_SECONDS
 #error "the request time limit must not be shorter than the idle timeout"
+#endif
+#if HB_HTTP_HEADER_SECONDS_MAX < HB_HTTP_IDLE_TIMEOUT_SECONDS
+#error "the header deadline must not be shorter than the idle timeout"
 #endif
 #if HB_HTTP_CONNECTIONS_PER_ADDRESS_MAX > HB_HTTP_CONNECTIONS_MAX
 #error "the per-address connection cap cannot exceed the total"

@@ -446,13 +446,22 @@ TEST(server__slow_clients_are_cut_off)
     CHECK_STR_EQ(got, "");
     check_alive(&w);
 
+    /* Headers trickled a byte every 300 ms never trip the idle timeout; the header deadline
+     * (2 s here) cuts them off all the same. */
+    uint64_t start = hb_monotonic_ns();
+    CHECK(hb_test_trickle(&w, "GET /api/v1/regions HTTP/1.1\r\nX-Slow: ", 30, 300, &got));
+    uint64_t took_ms = (hb_monotonic_ns() - start) / 1000000;
+    CHECK_MSG(took_ms >= 1900 && took_ms < 5000, "cut after %llu ms", (unsigned long long)took_ms);
+    CHECK_STR_EQ(got, "");
+    check_alive(&w);
+
     /* A body trickled slower than the request time limit (1 s): the connection is closed. */
     char head[512];
     snprintf(head, sizeof head,
              "POST /api/v1/orgs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
              "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"code\":",
              admin);
-    uint64_t start = hb_monotonic_ns();
+    start = hb_monotonic_ns();
     CHECK(hb_test_trickle(&w, head, 20, 300, &got)); /* would take 6 s to finish */
     CHECK((hb_monotonic_ns() - start) / 1000000 < 4000);
     CHECK(strstr(got, "201") == NULL);
