@@ -22,8 +22,10 @@ static void setup(void)
 {
     size_t count, applied;
     const hb_migration *list = hb_schema_migrations(&count);
-    hb_org org = { .code = "hk-dh", .name = "Department of Health",
-                   .kind = HB_ORG_HEALTH_AUTHORITY, .jurisdiction = "HK" };
+    hb_org org = { .code = "hk-dh",
+                   .name = "Department of Health",
+                   .kind = HB_ORG_HEALTH_AUTHORITY,
+                   .jurisdiction = "HK" };
     hb_token_info info;
     if (hb_store_open(&db, ":memory:", HB_STORE_CREATE) < 0 ||
         hb_migrate(db, list, count, &applied, NULL, NULL) < 0 || hb_org_create(db, &org) < 0 ||

@@ -28,8 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hb_route_params params;
     bool known;
     char allow[64];
-    const hb_route *r = hb_router_match(routes, n, method, path, &params, &known, allow,
-                                        sizeof allow);
+    const hb_route *r =
+        hb_router_match(routes, n, method, path, &params, &known, allow, sizeof allow);
     if (r && hb_route_param(&params, "org") && strlen(hb_route_param(&params, "org")) == 0)
         __builtin_trap(); /* a matched parameter is never empty */
     (void)hb_router_check_pattern(path);

@@ -10,11 +10,32 @@
 #include "cli/cli.h"
 #include "healthybay/common.h"
 
+/* One entry per line, so that parallel additions merge cleanly. */
 static const hb_cli_command *const commands[] = {
-    &hb_cmd_db_migrate,   &hb_cmd_db_status,  &hb_cmd_regions,      &hb_cmd_diseases,
-    &hb_cmd_holidays,     &hb_cmd_serve,      &hb_cmd_org_add,      &hb_cmd_org_list,
-    &hb_cmd_token_create, &hb_cmd_token_list, &hb_cmd_token_revoke, &hb_cmd_audit_verify,
-    &hb_cmd_audit_list,   &hb_cmd_policy,
+    /* clang-format off */
+    &hb_cmd_demo,
+    &hb_cmd_db_migrate,
+    &hb_cmd_db_status,
+    &hb_cmd_regions,
+    &hb_cmd_diseases,
+    &hb_cmd_holidays,
+    &hb_cmd_ingest,
+    &hb_cmd_bulletin,
+    &hb_cmd_alerts,
+    &hb_cmd_alert,
+    &hb_cmd_rt,
+    &hb_cmd_forecast,
+    &hb_cmd_backtest,
+    &hb_cmd_serve,
+    &hb_cmd_org_add,
+    &hb_cmd_org_list,
+    &hb_cmd_token_create,
+    &hb_cmd_token_list,
+    &hb_cmd_token_revoke,
+    &hb_cmd_audit_verify,
+    &hb_cmd_audit_list,
+    &hb_cmd_policy,
+    /* clang-format on */
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -8,14 +8,19 @@
 
 /* Generated from src/store/migrations/ by tools/embed.c. */
 extern const unsigned char hb_sql_0001_reference[];
-extern const unsigned char hb_sql_0002_core_accounts[];
+extern const unsigned char hb_sql_0003_warn_counts[];
+extern const unsigned char hb_sql_0004_warn_alerts[];
+extern const unsigned char hb_sql_0005_core_accounts[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
     { 2, "core", "load reference data (data/*.csv)", NULL, hb_refdata_load, "refdata-1" },
-    { 3, "core", "organisations, tokens, audit log, idempotency records",
-      (const char *)hb_sql_0002_core_accounts, NULL, NULL },
-    { 4, "core", "make the audit log append-only (triggers)", NULL, hb_audit__install_guards,
+    { 3, "warn", "surveillance counts and their revisions", (const char *)hb_sql_0003_warn_counts,
+      NULL, NULL },
+    { 4, "warn", "alerts and their history", (const char *)hb_sql_0004_warn_alerts, NULL, NULL },
+    { 5, "core", "organisations, tokens, audit log, idempotency records",
+      (const char *)hb_sql_0005_core_accounts, NULL, NULL },
+    { 6, "core", "make the audit log append-only (triggers)", NULL, hb_audit__install_guards,
       "audit-guards-1" },
 };
 
