@@ -25,6 +25,7 @@ static const struct {
     [HB_PROBLEM_FORBIDDEN] = { "forbidden", "Not allowed", 403 },
     [HB_PROBLEM_NOT_FOUND] = { "not-found", "Not found", 404 },
     [HB_PROBLEM_METHOD_NOT_ALLOWED] = { "method-not-allowed", "Method not allowed", 405 },
+    [HB_PROBLEM_REQUEST_TIMEOUT] = { "request-timeout", "Request timeout", 408 },
     [HB_PROBLEM_CONFLICT] = { "conflict", "Conflict", 409 },
     [HB_PROBLEM_TOO_LARGE] = { "payload-too-large", "Request body too large", 413 },
     [HB_PROBLEM_MEDIA_TYPE] = { "unsupported-media-type", "Unsupported media type", 415 },
@@ -85,6 +86,17 @@ int hb_http_fail(hb_request *req, hb_problem problem, const char *fmt, ...)
     va_end(ap);
     req->problem = problem;
     return HB_EINVAL;
+}
+
+void hb_http_timeout_response(char *out, size_t size)
+{
+    static const char body[] = "{\"type\":\"" PROBLEM_BASE "request-timeout\","
+                               "\"title\":\"Request timeout\",\"status\":408,"
+                               "\"detail\":\"the request headers did not arrive in time\"}";
+    snprintf(out, size,
+             "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/problem+json\r\n"
+             "Cache-Control: no-store\r\nConnection: close\r\nContent-Length: %zu\r\n\r\n%s",
+             sizeof body - 1, body);
 }
 
 int hb_http_json(hb_response *res, unsigned status, json_t *doc)

@@ -39,6 +39,7 @@ typedef enum hb_problem {
     HB_PROBLEM_FORBIDDEN,          /* 403 */
     HB_PROBLEM_NOT_FOUND,          /* 404 */
     HB_PROBLEM_METHOD_NOT_ALLOWED, /* 405 */
+    HB_PROBLEM_REQUEST_TIMEOUT,    /* 408, written by the watchdog (watchdog.h) */
     HB_PROBLEM_CONFLICT,           /* 409 */
     HB_PROBLEM_TOO_LARGE,          /* 413 */
     HB_PROBLEM_MEDIA_TYPE,         /* 415 */
@@ -109,6 +110,10 @@ void hb_response_dispose(hb_response *res);
 /* Record the error the client will see and return HB_EINVAL for the handler to return. The
  * detail must not contain internal information (SQL, paths, library messages). */
 int hb_http_fail(hb_request *req, hb_problem problem, const char *fmt, ...) HB_PRINTF(3, 4);
+
+/* The raw HTTP/1.1 408 response (status line, headers, problem body) the watchdog writes to a
+ * client too slow to send its headers, into out[size] (512 bytes are enough). */
+void hb_http_timeout_response(char *out, size_t size);
 
 /* Render req's recorded problem (or, when none was recorded, an internal error) into res. */
 void hb_http_render_problem(const hb_request *req, hb_response *res);

@@ -29,7 +29,8 @@ struct hb_server {
     hb_watchdog *watchdog;
     _Atomic int64_t in_flight;
     uint16_t port;
-    char *tls_cert, *tls_key; /* PEM text; libmicrohttpd keeps pointers to them */
+    char *tls_cert, *tls_key;   /* PEM text; libmicrohttpd keeps pointers to them */
+    char timeout_response[512]; /* what the watchdog writes to a stalled plain-HTTP request */
 };
 
 static const char *header_lookup(void *conn, const char *name)
@@ -104,6 +105,15 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **context
         hb_watchdog_close(s->watchdog, *context);
         *context = NULL;
     }
+}
+
+/* The request line is in: from now on a stall earns a 408 rather than a silent close. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)uri;
+    hb_watchdog_request_line(watched(conn));
+    return NULL; /* the exchange is created when the headers are complete */
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -267,6 +277,7 @@ static int start_daemon(hb_server *s, const struct sockaddr_storage *addr, unsig
         { MHD_OPTION_SOCK_ADDR, 0, (void *)addr },
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
         { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s },
+        { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, s },
         { MHD_OPTION_CONNECTION_MEMORY_LIMIT, HB_HTTP_HEADER_MEMORY, NULL },
         { MHD_OPTION_CONNECTION_LIMIT, HB_HTTP_CONNECTIONS_MAX, NULL },
         { MHD_OPTION_PER_IP_CONNECTION_LIMIT, HB_HTTP_CONNECTIONS_PER_ADDRESS_MAX, NULL },
@@ -309,10 +320,14 @@ int hb_server_start(hb_server **out, const hb_server_config *cfg)
         return hb_error_set(HB_EINVAL, "the server needs a database and an address");
     if (!cfg->tls_cert_file != !cfg->tls_key_file)
         return hb_error_set(HB_EINVAL, "give both --tls-cert and --tls-key, or neither");
-    if (cfg->idle_timeout_seconds > HB_HTTP_IDLE_TIMEOUT_SECONDS ||
-        cfg->header_seconds_max > HB_HTTP_HEADER_SECONDS_MAX ||
-        cfg->request_seconds_max > HB_HTTP_REQUEST_SECONDS_MAX)
-        return hb_error_set(HB_EINVAL, "time limits may only be shortened");
+    unsigned idle =
+        cfg->idle_timeout_seconds ? cfg->idle_timeout_seconds : HB_HTTP_IDLE_TIMEOUT_SECONDS;
+    unsigned header =
+        cfg->header_seconds_max ? cfg->header_seconds_max : HB_HTTP_HEADER_SECONDS_MAX;
+    if (idle > HB_HTTP_IDLE_TIMEOUT_SECONDS || header > HB_HTTP_HEADER_SECONDS_MAX ||
+        cfg->request_seconds_max > HB_HTTP_REQUEST_SECONDS_MAX || header >= idle)
+        return hb_error_set(HB_EINVAL, "time limits may only be shortened, and the header "
+                                       "deadline must stay below the idle timeout");
     struct sockaddr_storage addr;
     socklen_t addr_len;
     int rc = parse_listen(cfg->listen, &addr, &addr_len);
@@ -327,15 +342,12 @@ int hb_server_start(hb_server **out, const hb_server_config *cfg)
     atomic_init(&s->ctx.draining, false);
     unsigned threads = worker_count(cfg->threads);
     rc = prepare(s, cfg, threads);
+    hb_http_timeout_response(s->timeout_response, sizeof s->timeout_response);
     if (rc == 0)
-        rc = hb_watchdog_start(&s->watchdog,
-                               cfg->header_seconds_max ? cfg->header_seconds_max
-                                                       : HB_HTTP_HEADER_SECONDS_MAX,
-                               s->ctx.metrics);
+        rc = hb_watchdog_start(&s->watchdog, header, s->ctx.metrics,
+                               s->tls_cert ? NULL : s->timeout_response);
     if (rc == 0)
-        rc = start_daemon(s, &addr, threads,
-                          cfg->idle_timeout_seconds ? cfg->idle_timeout_seconds
-                                                    : HB_HTTP_IDLE_TIMEOUT_SECONDS);
+        rc = start_daemon(s, &addr, threads, idle);
     if (rc < 0) {
         release(s);
         return rc;

@@ -27,7 +27,7 @@ typedef struct hb_server_config {
     const char *tls_key_file;  /* PEM private key */
     FILE *log;                 /* server log (errors, refusals, start and stop); NULL = none */
     /* Time limits, 0 = the defaults of util/limits.h. Tests shorten them; they may not exceed
-     * the defaults. */
+     * the defaults, and the header deadline must stay shorter than the idle timeout. */
     unsigned idle_timeout_seconds; /* HB_HTTP_IDLE_TIMEOUT_SECONDS */
     unsigned header_seconds_max;   /* HB_HTTP_HEADER_SECONDS_MAX */
     unsigned request_seconds_max;  /* HB_HTTP_REQUEST_SECONDS_MAX */

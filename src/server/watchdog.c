@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -17,6 +18,7 @@ struct hb_watched {
     hb_watched *prev, *next;
     int fd;
     _Atomic uint64_t waiting_since_ns; /* start of the wait for the next request's headers */
+    atomic_bool request_line;          /* a request has started: there is something to answer */
     atomic_bool in_request;
     bool cut;
 };
@@ -29,6 +31,7 @@ struct hb_watchdog {
     uint64_t deadline_ns;
     bool stopping;
     hb_metrics *metrics;
+    const char *timeout_response;
 };
 
 static void cut_overdue(hb_watchdog *w)
@@ -38,6 +41,9 @@ static void cut_overdue(hb_watchdog *w)
         if (c->cut || atomic_load(&c->in_request) ||
             now - atomic_load(&c->waiting_since_ns) < w->deadline_ns)
             continue;
+        if (w->timeout_response && atomic_load(&c->request_line))
+            (void)send(c->fd, w->timeout_response, strlen(w->timeout_response),
+                       MSG_NOSIGNAL | MSG_DONTWAIT); /* best effort: the client is stalling */
         shutdown(c->fd, SHUT_RDWR);
         c->cut = true;
         if (w->metrics)
@@ -61,13 +67,15 @@ static void *run(void *arg)
     return NULL;
 }
 
-int hb_watchdog_start(hb_watchdog **out, unsigned deadline_seconds, hb_metrics *metrics)
+int hb_watchdog_start(hb_watchdog **out, unsigned deadline_seconds, hb_metrics *metrics,
+                      const char *timeout_response)
 {
     hb_watchdog *w = hb_calloc(1, sizeof *w);
     if (!w)
         return HB_ENOMEM;
     w->deadline_ns = (uint64_t)deadline_seconds * 1000000000u;
     w->metrics = metrics;
+    w->timeout_response = timeout_response;
     if (pthread_mutex_init(&w->lock, NULL) != 0) {
         hb_free(w);
         return hb_error_set(HB_ERROR, "cannot start the connection watchdog");
@@ -124,6 +132,12 @@ void hb_watchdog_close(hb_watchdog *w, hb_watched *c)
     hb_free(c);
 }
 
+void hb_watchdog_request_line(hb_watched *c)
+{
+    if (c)
+        atomic_store(&c->request_line, true);
+}
+
 void hb_watchdog_request(hb_watched *c)
 {
     if (c)
@@ -135,5 +149,6 @@ void hb_watchdog_response(hb_watched *c)
     if (!c)
         return;
     atomic_store(&c->waiting_since_ns, hb_monotonic_ns());
+    atomic_store(&c->request_line, false);
     atomic_store(&c->in_request, false);
 }

@@ -187,10 +187,11 @@
 #define HB_HTTP_SEGMENTS_MAX 16
 #endif
 
-/* A connection that sends nothing for this long is closed (slow or stalled headers, idle
- * keep-alive). */
+/* A connection that sends nothing for this long is closed: the backstop for a stalled body.
+ * Longer than the header deadline below, so that stalled headers are answered with a 408 by the
+ * watchdog rather than cut silently by this timeout. */
 #ifndef HB_HTTP_IDLE_TIMEOUT_SECONDS
-#define HB_HTTP_IDLE_TIMEOUT_SECONDS 10
+#define HB_HTTP_IDLE_TIMEOUT_SECONDS 20
 #endif
 
 /* The request line and headers must be complete this long after the connection opened (or the
@@ -200,8 +201,9 @@
 #define HB_HTTP_HEADER_SECONDS_MAX 15
 #endif
 
-/* A request whose body is still arriving after this long gets 408: a trickled body would
- * otherwise hold a worker's buffer indefinitely, each byte resetting the idle timer. */
+/* A request whose body is still arriving after this long is cut off (its connection closed:
+ * libmicrohttpd 0.9 cannot answer in the middle of an upload). A trickled body would otherwise
+ * hold its buffer indefinitely, each byte resetting the idle timer. */
 #ifndef HB_HTTP_REQUEST_SECONDS_MAX
 #define HB_HTTP_REQUEST_SECONDS_MAX 30
 #endif
@@ -303,8 +305,8 @@
 #if HB_HTTP_REQUEST_SECONDS_MAX < HB_HTTP_IDLE_TIMEOUT_SECONDS
 #error "the request time limit must not be shorter than the idle timeout"
 #endif
-#if HB_HTTP_HEADER_SECONDS_MAX < HB_HTTP_IDLE_TIMEOUT_SECONDS
-#error "the header deadline must not be shorter than the idle timeout"
+#if HB_HTTP_HEADER_SECONDS_MAX >= HB_HTTP_IDLE_TIMEOUT_SECONDS
+#error "the header deadline must be shorter than the idle timeout (stalled headers get a 408)"
 #endif
 #if HB_HTTP_CONNECTIONS_PER_ADDRESS_MAX > HB_HTTP_CONNECTIONS_MAX
 #error "the per-address connection cap cannot exceed the total"

@@ -38,7 +38,7 @@ hb_server *hb_test_server_on(const char *db_url, char base[64])
         .listen = "127.0.0.1:0",
         .threads = 2,
         .log = getenv("HB_TEST_SERVER_LOG") ? stderr : NULL,
-        .idle_timeout_seconds = 1,
+        .idle_timeout_seconds = 3,
         .header_seconds_max = 2,
         .request_seconds_max = 1,
     };

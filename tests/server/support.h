@@ -42,8 +42,8 @@ typedef struct hb_test_response {
 } hb_test_response;
 
 /* Migrate a fresh database of the running backend, register the organisations and start a
- * server (idle timeout and body time limit shortened to 1 s, the header deadline to 2 s, so
- * slow-client tests are quick). */
+ * server (header deadline 2 s, idle timeout 3 s, body time limit 1 s, so slow-client tests are
+ * quick). */
 void hb_test_world_start(hb_test_world *w);
 void hb_test_world_stop(hb_test_world *w);
 /* Start a second server on the same database (several processes, one database). */
