@@ -79,12 +79,22 @@ int hb_cli_open_db(const hb_cli_common *common, hb_store **out);
 /* Print a table in the chosen format on stdout. */
 int hb_cli_print_table(const hb_table *table, const hb_cli_common *common);
 
+/*
+ * Record a command-line write in the audit log, inside the caller's transaction: the operator has
+ * no organisation or token; the source is "cli <login name>" and jurisdiction the one acted in.
+ */
+int hb_cli_audit(hb_store *store, const char *action, const char *object, const char *jurisdiction);
+
 /* Command groups (cmd_*.c). */
 extern const hb_cli_command hb_cmd_db_migrate, hb_cmd_db_status;
 extern const hb_cli_command hb_cmd_regions, hb_cmd_diseases, hb_cmd_holidays;
 extern const hb_cli_command hb_cmd_demo, hb_cmd_ingest, hb_cmd_bulletin;
 extern const hb_cli_command hb_cmd_alerts, hb_cmd_alert, hb_cmd_run_daily;
 extern const hb_cli_command hb_cmd_rt, hb_cmd_forecast, hb_cmd_backtest;
+extern const hb_cli_command hb_cmd_serve;
+extern const hb_cli_command hb_cmd_org_add, hb_cmd_org_list;
+extern const hb_cli_command hb_cmd_token_create, hb_cmd_token_list, hb_cmd_token_revoke;
+extern const hb_cli_command hb_cmd_audit_verify, hb_cmd_audit_list, hb_cmd_policy;
 extern const hb_cli_command hb_cmd_registry_import, hb_cmd_registry_list, hb_cmd_registry_history,
     hb_cmd_registry_may_use, hb_cmd_registry_may_practise, hb_cmd_registry_expiring,
     hb_cmd_registry_usage, hb_cmd_registry_accreditations, hb_cmd_registry_fhir;

@@ -16,7 +16,11 @@ enum { OPT_DATE = HB_OPT_FIRST_FREE, OPT_SINCE, OPT_CONFIG };
 /* Today in the Greater Bay Area (UTC+8). */
 static hb_date today_gba(void)
 {
-    return (hb_date)((hb_unix_now() + 8 * 3600) / 86400);
+    char now[HB_TIMESTAMP_STRLEN], local[HB_TIMESTAMP_STRLEN];
+    hb_date today = 0;
+    if (hb_timestamp_add(local, hb_timestamp_now(now), 8 * 3600) == 0)
+        hb_date_parse(&today, local, 10);
+    return today;
 }
 
 static void on_progress(size_t done, size_t total, void *payload)

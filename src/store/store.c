@@ -283,9 +283,10 @@ void hb_stmt_finalize(hb_stmt *st)
         destroy(st);
         return;
     }
-    if (store->ncache == HB_STMT_CACHE) {
+    if (store->ncache == HB_STORE_STMT_CACHE_MAX) {
         destroy(store->cache[0]);
-        memmove(&store->cache[0], &store->cache[1], (HB_STMT_CACHE - 1) * sizeof store->cache[0]);
+        memmove(&store->cache[0], &store->cache[1],
+                (HB_STORE_STMT_CACHE_MAX - 1) * sizeof store->cache[0]);
         store->ncache--;
     }
     store->cache[store->ncache++] = st;

@@ -8,6 +8,7 @@
 #define HB_STORE_STORE_INT_H
 
 #include "store/store.h"
+#include "util/limits.h"
 
 typedef struct hb_store_ops {
     const char *name;
@@ -34,15 +35,12 @@ typedef struct hb_store_ops {
 } hb_store_ops;
 
 /* The common head of every backend's store struct. */
-/* Idle prepared statements kept per connection (see store.c). */
-#define HB_STMT_CACHE 64
-
 struct hb_store {
     const hb_store_ops *ops;
     hb_store_kind kind;
     bool in_transaction;
     char describe[256];
-    hb_stmt *cache[HB_STMT_CACHE]; /* idle statements, least recently used first */
+    hb_stmt *cache[HB_STORE_STMT_CACHE_MAX]; /* idle statements, least recently used first */
     size_t ncache;
 };
 

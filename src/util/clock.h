@@ -13,10 +13,9 @@
  * UTC time such as 2024-02-01T09:00:00Z) so tests and demos can pin the clock. */
 char *hb_timestamp_now(char out[HB_TIMESTAMP_STRLEN]);
 
-/* Seconds since 1970-01-01 UTC now (HEALTHYBAY_NOW honoured as above). */
-int64_t hb_unix_now(void);
-/* A Unix time as "YYYY-MM-DDTHH:MM:SS.000Z"; returns out. */
-char *hb_timestamp_at(char out[HB_TIMESTAMP_STRLEN], int64_t unix_seconds);
+/* ts (in the format above) moved by seconds, which may be negative, into out. HB_EINVAL when ts
+ * is not such a timestamp. Used for expiry times ("now + 90 days") and retention cut-offs. */
+int hb_timestamp_add(char out[HB_TIMESTAMP_STRLEN], const char *ts, int64_t seconds);
 
 /* Monotonic nanoseconds, for measuring durations only. */
 uint64_t hb_monotonic_ns(void);

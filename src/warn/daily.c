@@ -86,13 +86,15 @@ static int claim(hb_store *store, const char *day)
                               " WHERE run_date = ?");
     if (rc == 0 && (rc = hb_stmt_bind_cstr(st, 1, day)) == 0)
         rc = hb_stmt_step(st);
-    char status[16] = "", started[HB_TIMESTAMP_STRLEN] = "", limit[HB_TIMESTAMP_STRLEN];
+    char status[16] = "", started[HB_TIMESTAMP_STRLEN] = "", now[HB_TIMESTAMP_STRLEN];
+    char limit[HB_TIMESTAMP_STRLEN];
     if (rc == HB_STORE_ROW) {
         snprintf(status, sizeof status, "%s", hb_stmt_text(st, 0, NULL));
         snprintf(started, sizeof started, "%s", hb_stmt_text(st, 1, NULL));
     }
     hb_stmt_finalize(st);
-    hb_timestamp_at(limit, hb_unix_now() - TAKEOVER_SECONDS);
+    if (hb_timestamp_add(limit, hb_timestamp_now(now), -TAKEOVER_SECONDS) < 0)
+        rc = HB_EINVAL;
     if (rc >= 0 && strcmp(status, "done") == 0)
         return hb_store_rollback(store) == 0 ? 1 : HB_ERROR;
     if (rc >= 0 && strcmp(status, "running") == 0 && strcmp(started, limit) > 0)
