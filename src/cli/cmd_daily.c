@@ -9,9 +9,11 @@
 #include "healthybay/date.h"
 #include "util/clock.h"
 #include "util/progress.h"
+#include "core/signing.h"
 #include "warn/daily.h"
+#include "warn/notify.h"
 
-enum { OPT_DATE = HB_OPT_FIRST_FREE, OPT_SINCE, OPT_CONFIG };
+enum { OPT_DATE = HB_OPT_FIRST_FREE, OPT_SINCE, OPT_CONFIG, OPT_KEYS };
 
 /* Today in the Greater Bay Area (UTC+8). */
 static hb_date today_gba(void)
@@ -23,9 +25,46 @@ static hb_date today_gba(void)
     return today;
 }
 
+typedef struct context {
+    hb_progress progress;
+    const hb_warn_config *cfg;
+    const char *keys;
+    hb_notify_report sent; /* alert notifications of the run */
+} context;
+
 static void on_progress(size_t done, size_t total, void *payload)
 {
-    hb_progress_update(payload, "screening", done, total, "series");
+    context *c = payload;
+    hb_progress_update(&c->progress, "screening", done, total, "series");
+}
+
+/* An alert reached the notify level: tell the other two jurisdictions at once. */
+static int on_alert(hb_store *store, int64_t alert_id, hb_alert_level level, void *payload)
+{
+    context *c = payload;
+    hb_notify_report r;
+    if (level < c->cfg->rules.notify_level)
+        return 0;
+    int rc = hb_notify_alert(store, c->keys, alert_id, level, &r);
+    if (rc < 0)
+        return rc;
+    c->sent.sent += r.sent;
+    c->sent.unsigned_ += r.unsigned_;
+    return 0;
+}
+
+/* After a day's run: each jurisdiction's daily notification to the other two. */
+static int notify_day(hb_store *store, context *c, hb_date day)
+{
+    hb_notify_report r;
+    int rc = hb_notify_daily(store, c->keys, day, &r);
+    if (rc == 0 && (r.sent || c->sent.sent))
+        printf("  notifications: %zu daily, %zu alert\n", r.sent, c->sent.sent);
+    if (rc == 0 && (r.unsigned_ || c->sent.unsigned_))
+        printf("  notifications: %zu not sent (no signing key in %s: healthybay keys generate)\n",
+               r.unsigned_ + c->sent.unsigned_, hb_signing_key_dir(c->keys));
+    memset(&c->sent, 0, sizeof c->sent);
+    return rc;
 }
 
 static int parse_date_option(const char *text, hb_date *out)
@@ -53,13 +92,14 @@ static int run_daily(int argc, char **argv)
         { "date", required_argument, NULL, OPT_DATE },
         { "since", required_argument, NULL, OPT_SINCE },
         { "config", required_argument, NULL, OPT_CONFIG },
+        { "keys", required_argument, NULL, OPT_KEYS },
         { NULL, 0, NULL, 0 },
     };
     hb_cli_common common;
     hb_cli_common_init(&common);
     hb_date date = today_gba(), since = 0;
     bool has_since = false;
-    const char *config = getenv("HEALTHYBAY_CONFIG");
+    const char *config = getenv("HEALTHYBAY_CONFIG"), *keys = NULL;
     int opt;
     while ((opt = hb_cli_getopt(&hb_cmd_run_daily, argc, argv, options, &common)) >= 0) {
         if (opt == OPT_DATE && parse_date_option(optarg, &date) < 0)
@@ -69,6 +109,8 @@ static int run_daily(int argc, char **argv)
         has_since = has_since || opt == OPT_SINCE;
         if (opt == OPT_CONFIG)
             config = optarg;
+        if (opt == OPT_KEYS)
+            keys = optarg;
     }
     if (opt == HB_CLI_EXIT)
         return common.exit_code;
@@ -82,16 +124,18 @@ static int run_daily(int argc, char **argv)
     hb_store *store;
     if (hb_cli_open_db(&common, &store) != 0)
         return HB_EXIT_FAIL;
-    hb_progress progress;
-    hb_progress_init(&progress);
-    hb_warn_hooks hooks = { on_progress, NULL, &progress };
+    context c = { .cfg = &cfg, .keys = keys };
+    hb_progress_init(&c.progress);
+    hb_warn_hooks hooks = { on_progress, on_alert, &c };
     int rc = 0;
     for (hb_date d = has_since ? since : date; rc == 0 && d <= date; d++) {
         hb_warn_run_report report;
         rc = hb_warn_run(store, &cfg, d, &hooks, &report);
-        hb_progress_finish(&progress);
+        hb_progress_finish(&c.progress);
         if (rc == 0 && (!has_since || report.screened > 0 || d == date))
             print_report(d, &report);
+        if (rc == 0 && !report.already_done)
+            rc = notify_day(store, &c, d);
     }
     hb_store_close(store);
     return rc < 0 ? hb_cli_fail_last() : HB_EXIT_OK;
@@ -114,6 +158,9 @@ const hb_cli_command hb_cmd_run_daily = {
     "                 build the history of signals for past data)\n"
     "  --config FILE  settings (default: $HEALTHYBAY_CONFIG, else the built-in defaults, which\n"
     "                 are etc/healthybay.conf; see docs/early-warning.md)\n"
+    "  --keys DIR     the jurisdictions' signing keys for the notifications that follow each day\n"
+    "                 (default: $HEALTHYBAY_KEYS, else ./keys); a jurisdiction without a key here\n"
+    "                 sends none\n"
     "\n"
     "Example:\n"
     "  healthybay run-daily --db gba.db --date 2019-12-28\n"

@@ -22,6 +22,8 @@ extern const unsigned char hb_sql_0012_settle_rules[];
 extern const unsigned char hb_sql_0013_settle_ledger[];
 extern const unsigned char hb_sql_0014_settle_claims[];
 extern const unsigned char hb_sql_0017_warn_daily[];
+extern const unsigned char hb_sql_0018_core_signing_keys[];
+extern const unsigned char hb_sql_0019_warn_notifications[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
@@ -54,6 +56,10 @@ static const hb_migration migrations[] = {
       hb_settle_reference_load_embedded, "settle-reference-1" },
     { 17, "warn", "daily runs, signals, Rt and forecasts", (const char *)hb_sql_0017_warn_daily,
       NULL, NULL },
+    { 18, "core", "jurisdictions' public signing keys", (const char *)hb_sql_0018_core_signing_keys,
+      NULL, NULL },
+    { 19, "warn", "cross-border notifications", (const char *)hb_sql_0019_warn_notifications, NULL,
+      NULL },
 };
 
 const hb_migration *hb_schema_migrations(size_t *count)

@@ -88,6 +88,16 @@ size_t hb_table_row_count(const hb_table *t)
     return t->rows;
 }
 
+size_t hb_table_column_count(const hb_table *t)
+{
+    return t->ncols;
+}
+
+const char *hb_table_column_name(const hb_table *t, size_t col)
+{
+    return col < t->ncols ? t->names[col] : NULL;
+}
+
 const char *hb_table_cell(const hb_table *t, size_t row, size_t col)
 {
     return t->cells[row * t->ncols + col];
