@@ -66,7 +66,7 @@ typedef struct hb_dcc_result {
     uint8_t kid[HB_DCC_KID_LEN];        /* when found */
     int has_kid;
     int alg;                            /* 0 when not found */
-    char issuer[8];                     /* CWT iss ("" when absent) */
+    char issuer[64];                    /* CWT iss ("" when absent; truncated) */
     int64_t issued_at, expires_at;      /* Unix seconds; 0 when absent */
     char type;                          /* 'v', 't', 'r' or 0 when unknown */
     char signer_jurisdiction[8];        /* the trust-list entry that verified ("" when none) */

@@ -98,8 +98,10 @@ int hb_cbor_read(hb_cbor *r, hb_cbor_item *item)
     if (left(r) < 1 + n)
         return fail(r, "truncated item head");
     item->arg = n ? be(r->p + 1, n) : info;
-    if (item->major == HB_CBOR_SIMPLE && n >= 2)
+    if (item->major == HB_CBOR_SIMPLE && n >= 2) {
+        item->is_float = true;
         read_float(item, r->p + 1, info);
+    }
     if (item->major == HB_CBOR_SIMPLE && n == 1 && item->arg < 32)
         return fail(r, "simple value below 32 in two bytes");
     r->p += 1 + n;
@@ -202,7 +204,7 @@ static json_t *epoch_to_json(const hb_cbor_item *item)
 {
     int64_t secs;
     if (!hb_cbor_int(item, &secs)) {
-        if (item->major != HB_CBOR_SIMPLE || item->arg < 25 || !isfinite(item->real) ||
+        if (!item->is_float || !isfinite(item->real) ||
             fabs(item->real) > 1e15)
             return NULL;
         secs = (int64_t)floor(item->real);
@@ -236,12 +238,12 @@ static int scalar_to_json(json_t **out, hb_cbor *r, const hb_cbor_item *item)
         *out = json_stringn((const char *)item->ptr, item->arg);
         break;
     default: /* simple values and floats */
-        if (item->arg == 20 || item->arg == 21)
-            *out = json_boolean(item->arg == 21);
-        else if (item->arg == 22 || item->arg == 23)
-            *out = json_null();
-        else if (item->arg >= 25 && item->arg <= 27 && isfinite(item->real))
+        if (item->is_float && isfinite(item->real))
             *out = json_real(item->real);
+        else if (!item->is_float && (item->arg == 20 || item->arg == 21))
+            *out = json_boolean(item->arg == 21);
+        else if (!item->is_float && (item->arg == 22 || item->arg == 23))
+            *out = json_null();
         else
             return fail(r, "simple value or non-finite float has no JSON form");
     }

@@ -41,7 +41,8 @@ typedef struct hb_cbor_item {
     uint64_t arg;       /* integer value, string length, element/pair count, tag, simple value */
     bool indefinite;    /* arrays and maps only */
     const uint8_t *ptr; /* string content (in the input) */
-    double real;        /* HB_CBOR_SIMPLE with arg 25, 26 or 27: the float's value */
+    bool is_float;      /* HB_CBOR_SIMPLE holding a half, single or double float */
+    double real;        /* its value */
 } hb_cbor_item;
 
 typedef struct hb_cbor {

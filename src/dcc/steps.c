@@ -3,6 +3,7 @@
  */
 #include "dcc/steps.h"
 
+#include <math.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -128,6 +129,7 @@ static int read_hcert(hb_dcc_claims *out, hb_dcc_reason *reason, hb_cbor *r)
     return 0;
 }
 
+/* NumericDate (RFC 8392): an integer, or a float as some issuers (ES, FR, HU) write it. */
 static int read_time(int64_t *out, bool *has, hb_dcc_reason *reason, hb_cbor *r, const char *name)
 {
     hb_cbor_item item;
@@ -135,8 +137,11 @@ static int read_time(int64_t *out, bool *has, hb_dcc_reason *reason, hb_cbor *r,
     if (rc < 0)
         return rc;
     if (!hb_cbor_int(&item, out)) {
-        *reason = HB_DCC_BAD_CWT;
-        return hb_error_set(HB_EINVAL, "CWT: %s is not an integer (seconds since 1970)", name);
+        if (!item.is_float || !(item.real > -1e15 && item.real < 1e15)) {
+            *reason = HB_DCC_BAD_CWT;
+            return hb_error_set(HB_EINVAL, "CWT: %s is not a time (seconds since 1970)", name);
+        }
+        *out = (int64_t)floor(item.real);
     }
     *has = true;
     return 0;
@@ -150,11 +155,12 @@ static int read_claim(hb_dcc_claims *out, hb_dcc_reason *reason, hb_cbor *r, int
     case CLAIM_ISS:
         if ((rc = hb_cbor_read(r, &item)) < 0)
             return rc;
-        if (item.major != HB_CBOR_TEXT || item.arg >= sizeof out->iss)
-            return *reason = HB_DCC_BAD_CWT,
-                   hb_error_set(HB_EINVAL, "CWT: iss is not a country code");
-        memcpy(out->iss, item.ptr, item.arg);
-        out->iss[item.arg] = '\0';
+        if (item.major != HB_CBOR_TEXT)
+            return *reason = HB_DCC_BAD_CWT, hb_error_set(HB_EINVAL, "CWT: iss is not text");
+        /* A country code in principle; some issuers write names (GE): keep what fits. */
+        size_t n = item.arg < sizeof out->iss ? (size_t)item.arg : sizeof out->iss - 1;
+        memcpy(out->iss, item.ptr, n);
+        out->iss[n] = '\0';
         return 0;
     case CLAIM_EXP:
         return read_time(&out->exp, &out->has_exp, reason, r, "exp");

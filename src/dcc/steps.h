@@ -28,7 +28,7 @@ int hb_dcc__decode(uint8_t **out, size_t *out_len, hb_dcc_reason *reason, const 
                    size_t len);
 
 typedef struct hb_dcc_claims {
-    char iss[8];
+    char iss[64];
     int64_t iat, exp;
     bool has_iat, has_exp;
     json_t *dcc; /* hcert -260 → 1; owned (json_decref) */

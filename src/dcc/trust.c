@@ -91,8 +91,10 @@ static int read_usage(hb_dcc_dsc *dsc, X509 *cert)
 {
     int crit = 0;
     EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, &crit, NULL);
-    if (!eku) {
-        if (crit != -1)
+    /* An empty EKU (invalid in RFC 5280, but issued: dgc-testdata CO15) restricts nothing. */
+    if (!eku || sk_ASN1_OBJECT_num(eku) == 0) {
+        EXTENDED_KEY_USAGE_free(eku);
+        if (crit != -1 && crit >= 0 && !eku)
             return hb_error_set(HB_EINVAL, "DSC: malformed or repeated extended key usage");
         dsc->usage = HB_DCC_USE_ALL;
         return 0;

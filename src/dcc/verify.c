@@ -157,7 +157,7 @@ static int fill_claims(hb_dcc_result *res, const hb_dcc_claims *c, unsigned flag
         return 0;
     hb_buf out;
     hb_buf_init(&out, 0);
-    if (json_dump_callback(c->dcc, dump_to_buf, &out, JSON_COMPACT | JSON_SORT_KEYS) < 0) {
+    if (json_dump_callback(c->dcc, dump_to_buf, &out, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) < 0) {
         hb_buf_dispose(&out);
         return hb_error_set(HB_ENOMEM, "out of memory");
     }
@@ -182,8 +182,8 @@ static int verify_cose(hb_dcc_result *res, const hb_dcc_trust *trust, const uint
         return sig;
     hb_dcc_claims claims;
     rc = hb_dcc__parse_claims(&claims, &reason, msg.payload, msg.payload_len);
-    if (rc == 0 || claims.dcc)
-        rc = fill_claims(res, &claims, flags) < 0 ? HB_ENOMEM : rc;
+    if ((rc == 0 || claims.dcc) && fill_claims(res, &claims, flags) < 0)
+        rc = HB_ENOMEM; /* the only way rendering JSON fails */
     if (rc == HB_ENOMEM || sig == 0) {
         hb_dcc__claims_dispose(&claims);
         return rc == HB_ENOMEM ? rc : 0;
