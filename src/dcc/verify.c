@@ -83,7 +83,6 @@ static int check_content(hb_dcc_result *res, const hb_dcc_claims *c, const hb_dc
         return rc;
     char type;
     if (hb_dcc__schema_validate(c->dcc, &type) < 0) {
-        hb_error_prefix("schema: ");
         res->type = type;
         return invalid(res, strstr(hb_error_last(), "certificate groups") ? HB_DCC_MULTIPLE_TYPES
                                                                             : HB_DCC_SCHEMA);
