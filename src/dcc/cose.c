@@ -21,15 +21,20 @@ static int bad(hb_dcc_reason *reason, hb_dcc_reason r, const char *what)
     return hb_error_set(HB_EINVAL, "COSE: %s", what);
 }
 
-/* Read one header map (protected or unprotected), filling alg and kid when present. */
-static int read_header_map(hb_cbor *r, int *alg, const uint8_t **kid, size_t *kid_len)
+/* Read one header map (protected or unprotected), filling alg and kid when present. Malformed
+ * CBOR is HB_DCC_BAD_CBOR; well-formed CBOR of the wrong shape HB_DCC_BAD_COSE. */
+static int read_header_map(hb_cbor *r, hb_dcc_reason *reason, int *alg, const uint8_t **kid,
+                           size_t *kid_len)
 {
     hb_cbor_item map, key, value;
+    *reason = HB_DCC_BAD_CBOR;
     int rc = hb_cbor_read(r, &map);
     if (rc < 0)
         return rc;
+    *reason = HB_DCC_BAD_COSE;
     if (map.major != HB_CBOR_MAP)
         return hb_error_set(HB_EINVAL, "COSE: header is not a map");
+    *reason = HB_DCC_BAD_CBOR;
     for (uint64_t i = 0; map.indefinite ? !hb_cbor_break(r) : i < map.arg; i++) {
         int64_t label;
         if ((rc = hb_cbor_read(r, &key)) < 0)
@@ -48,7 +53,8 @@ static int read_header_map(hb_cbor *r, int *alg, const uint8_t **kid, size_t *ki
                 *alg = (int)a;
         } else if (label == LABEL_KID) {
             if (value.major != HB_CBOR_BYTES)
-                return hb_error_set(HB_EINVAL, "COSE: kid is not a byte string");
+                return *reason = HB_DCC_BAD_COSE,
+                       hb_error_set(HB_EINVAL, "COSE: kid is not a byte string");
             *kid = value.ptr;
             *kid_len = value.arg;
         }
@@ -64,11 +70,11 @@ static int parse_protected(hb_cose_sign1 *out, hb_dcc_reason *reason)
         return 0;
     hb_cbor r;
     hb_cbor_init(&r, out->protected_bstr, out->protected_len);
-    int rc = read_header_map(&r, &out->alg, &out->kid, &out->kid_len);
-    if (rc == 0 && hb_cbor_offset(&r) != out->protected_len)
-        rc = hb_error_set(HB_EINVAL, "COSE: bytes after the protected header map");
-    if (rc < 0)
+    int rc = read_header_map(&r, reason, &out->alg, &out->kid, &out->kid_len);
+    if (rc == 0 && hb_cbor_offset(&r) != out->protected_len) {
         *reason = HB_DCC_BAD_COSE;
+        rc = hb_error_set(HB_EINVAL, "COSE: bytes after the protected header map");
+    }
     return rc;
 }
 
@@ -124,10 +130,8 @@ int hb_cose_parse(hb_cose_sign1 *out, hb_dcc_reason *reason, const uint8_t *data
     int alg = 0;
     const uint8_t *kid = NULL;
     size_t kid_len = 0;
-    if ((rc = read_header_map(&r, &alg, &kid, &kid_len)) < 0) {
-        *reason = HB_DCC_BAD_COSE;
+    if ((rc = read_header_map(&r, reason, &alg, &kid, &kid_len)) < 0)
         return rc;
-    }
     if (out->alg == 0)
         out->alg = alg;
     if (out->kid == NULL) {
