@@ -112,6 +112,8 @@ typedef struct hb_dcc_signer hb_dcc_signer;
 /* Load a PEM private key and the PEM or DER DSC that certifies it; they must match. */
 int hb_dcc_signer_load(hb_dcc_signer **out, const char *key_path, const char *cert_path);
 void hb_dcc_signer_free(hb_dcc_signer *signer);
+/* The kid of the signer's DSC. */
+void hb_dcc_signer_kid(const hb_dcc_signer *signer, uint8_t kid[HB_DCC_KID_LEN]);
 
 /*
  * Issue: sign the DCC JSON payload (validated against the schema first) with issuer country iss,

@@ -79,5 +79,9 @@ int hb_cli_print_table(const hb_table *table, const hb_cli_common *common);
 /* Command groups (cmd_*.c). */
 extern const hb_cli_command hb_cmd_db_migrate, hb_cmd_db_status;
 extern const hb_cli_command hb_cmd_regions, hb_cmd_diseases, hb_cmd_holidays;
+extern const hb_cli_command hb_cmd_vaccine_import, hb_cmd_vaccine_status, hb_cmd_vaccine_coverage,
+    hb_cmd_vaccine_products, hb_cmd_vaccine_rules, hb_cmd_vaccine_pseudonym,
+    hb_cmd_vaccine_keys_generate, hb_cmd_vaccine_trust_add, hb_cmd_vaccine_trust_list,
+    hb_cmd_vaccine_issue, hb_cmd_vaccine_verify;
 
 #endif

@@ -11,7 +11,12 @@
 #include "healthybay/common.h"
 
 static const hb_cli_command *const commands[] = {
-    &hb_cmd_db_migrate, &hb_cmd_db_status, &hb_cmd_regions, &hb_cmd_diseases, &hb_cmd_holidays,
+    &hb_cmd_db_migrate,           &hb_cmd_db_status,         &hb_cmd_regions,
+    &hb_cmd_diseases,             &hb_cmd_holidays,          &hb_cmd_vaccine_import,
+    &hb_cmd_vaccine_status,       &hb_cmd_vaccine_coverage,  &hb_cmd_vaccine_products,
+    &hb_cmd_vaccine_rules,        &hb_cmd_vaccine_pseudonym, &hb_cmd_vaccine_keys_generate,
+    &hb_cmd_vaccine_trust_add,    &hb_cmd_vaccine_trust_list, &hb_cmd_vaccine_issue,
+    &hb_cmd_vaccine_verify,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -25,7 +30,7 @@ static void print_help(FILE *out)
           "Commands:\n",
           out);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-14s %s\n", commands[i]->name, commands[i]->summary);
+        fprintf(out, "  %-22s %s\n", commands[i]->name, commands[i]->summary);
     fputs("\n"
           "The database is a SQLite file (--db FILE, or $HEALTHYBAY_DB, default ./healthybay.db)\n"
           "or PostgreSQL (--db postgresql://user@host:port/dbname).\n"

@@ -90,6 +90,11 @@ void hb_dcc_signer_free(hb_dcc_signer *signer)
     hb_free(signer);
 }
 
+void hb_dcc_signer_kid(const hb_dcc_signer *signer, uint8_t kid[HB_DCC_KID_LEN])
+{
+    memcpy(kid, signer->dsc.kid, HB_DCC_KID_LEN);
+}
+
 /* CWT claims {1: iss, 4: exp, 6: iat, -260: {1: dcc}}, keys in deterministic order. */
 static int claims_cbor(hb_buf *out, const json_t *dcc, const char *iss, int64_t iat, int64_t exp)
 {

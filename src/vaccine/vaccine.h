@@ -182,6 +182,11 @@ int hb_vaccine_trust_list(hb_store *store, hb_table **out);
 struct hb_dcc_trust;
 int hb_vaccine_trust_load(hb_store *store, struct hb_dcc_trust **out);
 
+/* Listings: products (code, names, manufacturer, prophylaxis, platform, in_dcc_valueset) and
+ * rules (every version; jurisdiction NULL = all). */
+int hb_vaccine_products(hb_store *store, hb_table **out);
+int hb_vaccine_rules(hb_store *store, const char *jurisdiction, hb_table **out);
+
 /* Migration step: load data/vaccine_products.csv and data/vaccine_rules.csv (embedded). */
 int hb_vaccine_load_reference(hb_store *store);
 /* Load a rules file (the same columns as data/vaccine_rules.csv): every line checked first, then
