@@ -30,23 +30,23 @@ extern "C" {
 /* Why a certificate is invalid. Append-only, like the error codes. */
 typedef enum hb_dcc_reason {
     HB_DCC_OK = 0,
-    HB_DCC_BAD_PREFIX,         /* not "HC1:" (other versions and contexts are refused) */
-    HB_DCC_BAD_BASE45,         /* a character outside the alphabet, a bad length or value */
-    HB_DCC_BAD_COMPRESSION,    /* not a zlib stream, or a corrupt or truncated one */
-    HB_DCC_TOO_LARGE,          /* input or inflated size over its limit (decompression bomb) */
-    HB_DCC_BAD_CBOR,           /* malformed CBOR, nesting too deep, trailing bytes */
-    HB_DCC_BAD_COSE,           /* not a COSE_Sign1 structure */
-    HB_DCC_UNSUPPORTED_ALG,    /* alg missing or neither ES256 (-7) nor PS256 (-37) */
-    HB_DCC_BAD_KID,            /* kid missing or not 8 bytes */
-    HB_DCC_UNKNOWN_KID,        /* no trusted DSC has this kid */
-    HB_DCC_BAD_SIGNATURE,      /* no DSC with this kid verifies the signature */
-    HB_DCC_BAD_CWT,            /* claims missing or mistyped (iat, exp, hcert) */
-    HB_DCC_NOT_YET_VALID,      /* verification time before iat */
-    HB_DCC_EXPIRED,            /* verification time after exp */
-    HB_DCC_DSC_VALIDITY,       /* iat before the DSC's notBefore or exp after its notAfter */
-    HB_DCC_SCHEMA,             /* the DCC payload does not follow DCC.schema.json 1.3.3 */
-    HB_DCC_KEY_USAGE,          /* the DSC's extended key usage excludes this certificate type */
-    HB_DCC_MULTIPLE_TYPES      /* more than one of v, t, r */
+    HB_DCC_BAD_PREFIX,      /* not "HC1:" (other versions and contexts are refused) */
+    HB_DCC_BAD_BASE45,      /* a character outside the alphabet, a bad length or value */
+    HB_DCC_BAD_COMPRESSION, /* not a zlib stream, or a corrupt or truncated one */
+    HB_DCC_TOO_LARGE,       /* input or inflated size over its limit (decompression bomb) */
+    HB_DCC_BAD_CBOR,        /* malformed CBOR, nesting too deep, trailing bytes */
+    HB_DCC_BAD_COSE,        /* not a COSE_Sign1 structure */
+    HB_DCC_UNSUPPORTED_ALG, /* alg missing or neither ES256 (-7) nor PS256 (-37) */
+    HB_DCC_BAD_KID,         /* kid missing or not 8 bytes */
+    HB_DCC_UNKNOWN_KID,     /* no trusted DSC has this kid */
+    HB_DCC_BAD_SIGNATURE,   /* no DSC with this kid verifies the signature */
+    HB_DCC_BAD_CWT,         /* claims missing or mistyped (iat, exp, hcert) */
+    HB_DCC_NOT_YET_VALID,   /* verification time before iat */
+    HB_DCC_EXPIRED,         /* verification time after exp */
+    HB_DCC_DSC_VALIDITY,    /* iat before the DSC's notBefore or exp after its notAfter */
+    HB_DCC_SCHEMA,          /* the DCC payload does not follow DCC.schema.json 1.3.3 */
+    HB_DCC_KEY_USAGE,       /* the DSC's extended key usage excludes this certificate type */
+    HB_DCC_MULTIPLE_TYPES   /* more than one of v, t, r */
 } hb_dcc_reason;
 
 /* A stable snake_case name for a reason ("bad_signature"); never NULL. */
@@ -60,17 +60,17 @@ const char *hb_dcc_reason_name(hb_dcc_reason reason);
 #define HB_DCC_ALG_PS256 (-37)
 
 typedef struct hb_dcc_result {
-    int valid;                          /* 1 when every check passed */
-    hb_dcc_reason reason;               /* HB_DCC_OK when valid */
-    char message[HB_DCC_MESSAGE_MAX];   /* why, in words */
-    uint8_t kid[HB_DCC_KID_LEN];        /* when found */
+    int valid;                        /* 1 when every check passed */
+    hb_dcc_reason reason;             /* HB_DCC_OK when valid */
+    char message[HB_DCC_MESSAGE_MAX]; /* why, in words */
+    uint8_t kid[HB_DCC_KID_LEN];      /* when found */
     int has_kid;
-    int alg;                            /* 0 when not found */
-    char issuer[64];                    /* CWT iss ("" when absent; truncated) */
-    int64_t issued_at, expires_at;      /* Unix seconds; 0 when absent */
-    char type;                          /* 'v', 't', 'r' or 0 when unknown */
-    char signer_jurisdiction[8];        /* the trust-list entry that verified ("" when none) */
-    char *payload_json;                 /* the DCC as JSON when decoded; owned, see dispose */
+    int alg;                       /* 0 when not found */
+    char issuer[64];               /* CWT iss ("" when absent; truncated) */
+    int64_t issued_at, expires_at; /* Unix seconds; 0 when absent */
+    char type;                     /* 'v', 't', 'r' or 0 when unknown */
+    char signer_jurisdiction[8];   /* the trust-list entry that verified ("" when none) */
+    char *payload_json;            /* the DCC as JSON when decoded; owned, see dispose */
 } hb_dcc_result;
 
 /* Free what a result owns; the struct itself is the caller's. */
@@ -103,8 +103,8 @@ void hb_dcc_kid_of(uint8_t kid[HB_DCC_KID_LEN], const uint8_t *der, size_t len);
  * disposed by the caller, also on failure). Returns 0 when the verification ran (see
  * result->valid), HB_ENOMEM when it could not.
  */
-int hb_dcc_verify(hb_dcc_result *result, const hb_dcc_trust *trust, const char *text,
-                  size_t len, int64_t at, unsigned flags);
+int hb_dcc_verify(hb_dcc_result *result, const hb_dcc_trust *trust, const char *text, size_t len,
+                  int64_t at, unsigned flags);
 
 /* A signing key: a private key (EC P-256 or RSA) and its DSC. */
 typedef struct hb_dcc_signer hb_dcc_signer;
@@ -120,8 +120,8 @@ void hb_dcc_signer_kid(const hb_dcc_signer *signer, uint8_t kid[HB_DCC_KID_LEN])
  * issued at iat and expiring at exp (Unix seconds). *out gets the NUL-terminated "HC1:…" text;
  * free it with hb_dcc_free().
  */
-int hb_dcc_issue(char **out, const hb_dcc_signer *signer, const char *payload_json,
-                 const char *iss, int64_t iat, int64_t exp);
+int hb_dcc_issue(char **out, const hb_dcc_signer *signer, const char *payload_json, const char *iss,
+                 int64_t iat, int64_t exp);
 
 /*
  * QR code (ISO/IEC 18004, alphanumeric mode, error correction Q as hcert recommends) of text,

@@ -378,12 +378,12 @@ static int run_keys_generate(int argc, char **argv)
     }
     if (opt == HB_CLI_EXIT)
         return common.exit_code;
-    if (!j || !dir || optind < argc ||
-        (strcmp(j, "GD") && strcmp(j, "HK") && strcmp(j, "MO")))
+    if (!j || !dir || optind < argc || (strcmp(j, "GD") && strcmp(j, "HK") && strcmp(j, "MO")))
         return hb_cli_usage(cmd, "--jurisdiction GD|HK|MO and --dir are required");
     if (mkdir(dir, 0700) != 0)
         return hb_cli_fail("%s: cannot create (it must not exist yet: keys are never "
-                           "overwritten)", dir);
+                           "overwritten)",
+                           dir);
     hb_dcc_keygen spec = { dir, hb_vaccine_country(j), organisation_of(j), hb_time_now(),
                            (int)days };
     char secret[HB_PATH_MAX];
@@ -392,8 +392,10 @@ static int run_keys_generate(int argc, char **argv)
         return hb_cli_fail_last();
     int rc = register_dsc(&common, dir, j);
     if (rc == 0)
-        fprintf(stderr, "keys for %s in %s (private keys and pseudonym secret mode 0600); the "
-                        "DSC is in the trust list\n", j, dir);
+        fprintf(stderr,
+                "keys for %s in %s (private keys and pseudonym secret mode 0600); the "
+                "DSC is in the trust list\n",
+                j, dir);
     return rc;
 }
 
@@ -548,8 +550,7 @@ static int run_issue(int argc, char **argv)
     int opt;
     while ((opt = hb_cli_getopt(cmd, argc, argv, options, &common)) >= 0) {
         if (opt == OPT_VALID_DAYS) {
-            if (hb_parse_int64(&a.days, optarg, strlen(optarg)) < 0 || a.days < 1 ||
-                a.days > 3650)
+            if (hb_parse_int64(&a.days, optarg, strlen(optarg)) < 0 || a.days < 1 || a.days > 3650)
                 return hb_cli_usage(cmd, "--valid-days: 1 to 3650");
         } else if (opt >= OPT_PERSON && opt <= OPT_OUT && slot[opt - OPT_PERSON]) {
             *slot[opt - OPT_PERSON] = optarg;

@@ -11,11 +11,11 @@
 #include "healthybay/common.h"
 
 static const hb_cli_command *const commands[] = {
-    &hb_cmd_db_migrate,           &hb_cmd_db_status,         &hb_cmd_regions,
-    &hb_cmd_diseases,             &hb_cmd_holidays,          &hb_cmd_vaccine_import,
-    &hb_cmd_vaccine_status,       &hb_cmd_vaccine_coverage,  &hb_cmd_vaccine_products,
-    &hb_cmd_vaccine_rules,        &hb_cmd_vaccine_pseudonym, &hb_cmd_vaccine_keys_generate,
-    &hb_cmd_vaccine_trust_add,    &hb_cmd_vaccine_trust_list, &hb_cmd_vaccine_issue,
+    &hb_cmd_db_migrate,        &hb_cmd_db_status,          &hb_cmd_regions,
+    &hb_cmd_diseases,          &hb_cmd_holidays,           &hb_cmd_vaccine_import,
+    &hb_cmd_vaccine_status,    &hb_cmd_vaccine_coverage,   &hb_cmd_vaccine_products,
+    &hb_cmd_vaccine_rules,     &hb_cmd_vaccine_pseudonym,  &hb_cmd_vaccine_keys_generate,
+    &hb_cmd_vaccine_trust_add, &hb_cmd_vaccine_trust_list, &hb_cmd_vaccine_issue,
     &hb_cmd_vaccine_verify,
 };
 

@@ -13,8 +13,8 @@ extern const unsigned char hb_sql_0002_vaccine_records[];
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
     { 2, "core", "load reference data (data/*.csv)", NULL, hb_refdata_load, "refdata-1" },
-    { 3, "vaccine", "vaccination records, rules, trust list", (const char *)hb_sql_0002_vaccine_records,
-      NULL, NULL },
+    { 3, "vaccine", "vaccination records, rules, trust list",
+      (const char *)hb_sql_0002_vaccine_records, NULL, NULL },
     { 4, "vaccine", "load vaccine products and recognition rules (data/vaccine_*.csv)", NULL,
       hb_vaccine_load_reference, "vaccine-reference-1" },
 };

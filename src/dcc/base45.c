@@ -73,8 +73,10 @@ void hb_base45_encode(char *out, const uint8_t *in, size_t len)
 int hb_base45_decode(uint8_t *out, size_t *out_len, const char *text, size_t len)
 {
     if (len % 3 == 1)
-        return hb_error_set(HB_EINVAL, "base45: length %zu is not a valid Base45 length "
-                                       "(1 modulo 3: truncated?)", len);
+        return hb_error_set(HB_EINVAL,
+                            "base45: length %zu is not a valid Base45 length "
+                            "(1 modulo 3: truncated?)",
+                            len);
     size_t o = 0;
     for (size_t i = 0; i < len; i += 3) {
         size_t group = len - i >= 3 ? 3 : 2;
@@ -92,8 +94,8 @@ int hb_base45_decode(uint8_t *out, size_t *out_len, const char *text, size_t len
         if (group == 3) {
             if (n > 0xFFFF)
                 return hb_error_set(HB_EINVAL,
-                                    "base45: characters %zu-%zu encode %u, more than 0xFFFF",
-                                    i + 1, i + 3, n);
+                                    "base45: characters %zu-%zu encode %u, more than 0xFFFF", i + 1,
+                                    i + 3, n);
             out[o++] = (uint8_t)(n >> 8);
             out[o++] = (uint8_t)n;
         } else {

@@ -204,8 +204,7 @@ static json_t *epoch_to_json(const hb_cbor_item *item)
 {
     int64_t secs;
     if (!hb_cbor_int(item, &secs)) {
-        if (!item->is_float || !isfinite(item->real) ||
-            fabs(item->real) > 1e15)
+        if (!item->is_float || !isfinite(item->real) || fabs(item->real) > 1e15)
             return NULL;
         secs = (int64_t)floor(item->real);
     }

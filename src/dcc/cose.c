@@ -107,8 +107,9 @@ static int parse_envelope(hb_cbor *r, hb_dcc_reason *reason)
         if (item.major != HB_CBOR_TAG)
             break;
         if ((item.arg != TAG_CWT && item.arg != TAG_COSE_SIGN1) || ++tags > 2)
-            return bad(reason, HB_DCC_BAD_COSE, "unexpected tag (only 61 CWT and 18 "
-                                                "COSE_Sign1 are allowed)");
+            return bad(reason, HB_DCC_BAD_COSE,
+                       "unexpected tag (only 61 CWT and 18 "
+                       "COSE_Sign1 are allowed)");
     }
     if (item.major != HB_CBOR_ARRAY || item.indefinite || item.arg != 4)
         return bad(reason, HB_DCC_BAD_COSE, "not a COSE_Sign1 (an array of 4 elements)");
@@ -307,8 +308,8 @@ int hb_cose_sign(hb_buf *out, EVP_PKEY *key, const uint8_t kid[HB_DCC_KID_LEN],
     hb_buf p;
     hb_buf_init(&p, 64); /* {1: alg, 4: kid} takes 14 bytes */
     int rc = hb_cbor_put_head(&p, HB_CBOR_MAP, 2);
-    if (rc == 0 && (rc = hb_cbor_put_int(&p, LABEL_ALG)) == 0 && (rc = hb_cbor_put_int(&p, alg)) == 0 &&
-        (rc = hb_cbor_put_int(&p, LABEL_KID)) == 0)
+    if (rc == 0 && (rc = hb_cbor_put_int(&p, LABEL_ALG)) == 0 &&
+        (rc = hb_cbor_put_int(&p, alg)) == 0 && (rc = hb_cbor_put_int(&p, LABEL_KID)) == 0)
         rc = hb_cbor_put_bytes(&p, kid, HB_DCC_KID_LEN);
     uint8_t digest[32], sig[600];
     size_t sig_len = 0;

@@ -116,11 +116,14 @@ static int check_issuable(const hb_dcc_signer *s, const json_t *dcc, int64_t iat
     char type;
     if (hb_dcc__schema_validate(dcc, &type) < 0)
         return hb_error_prefix("DCC payload: ");
-    unsigned use = type == 'v' ? HB_DCC_USE_VACCINATION : type == 't' ? HB_DCC_USE_TEST
-                                                                      : HB_DCC_USE_RECOVERY;
+    unsigned use = type == 'v'   ? HB_DCC_USE_VACCINATION
+                   : type == 't' ? HB_DCC_USE_TEST
+                                 : HB_DCC_USE_RECOVERY;
     if (!(s->dsc.usage & use))
-        return hb_error_set(HB_EPERM, "the signing certificate's extended key usage does not "
-                                      "allow '%c' certificates", type);
+        return hb_error_set(HB_EPERM,
+                            "the signing certificate's extended key usage does not "
+                            "allow '%c' certificates",
+                            type);
     if (exp <= iat)
         return hb_error_set(HB_EINVAL, "expiry must be after the issue time");
     if (iat < s->dsc.not_before || exp > s->dsc.not_after)
@@ -158,15 +161,15 @@ static int wrap(char **out, const hb_buf *cose)
     return rc;
 }
 
-int hb_dcc_issue(char **out, const hb_dcc_signer *signer, const char *payload_json,
-                 const char *iss, int64_t iat, int64_t exp)
+int hb_dcc_issue(char **out, const hb_dcc_signer *signer, const char *payload_json, const char *iss,
+                 int64_t iat, int64_t exp)
 {
     json_error_t jerr;
     *out = NULL;
     json_t *dcc = json_loads(payload_json, JSON_REJECT_DUPLICATES, &jerr);
     if (!dcc)
-        return hb_error_set(HB_EINVAL, "DCC payload: not JSON (%s at %d:%d)", jerr.text,
-                            jerr.line, jerr.column);
+        return hb_error_set(HB_EINVAL, "DCC payload: not JSON (%s at %d:%d)", jerr.text, jerr.line,
+                            jerr.column);
     hb_buf claims, cose;
     hb_buf_init(&claims, HB_DCC_INFLATED_MAX);
     hb_buf_init(&cose, HB_DCC_INFLATED_MAX);

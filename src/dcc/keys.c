@@ -39,8 +39,8 @@ static int write_pem(const char *dir, const char *name, EVP_PKEY *key, X509 *cer
     FILE *f = create(path, key != NULL);
     if (!f)
         return hb_error_last_code();
-    int ok = key ? PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL)
-                 : PEM_write_X509(f, cert);
+    int ok =
+        key ? PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) : PEM_write_X509(f, cert);
     ok = fclose(f) == 0 && ok;
     return ok ? 0 : hb_error_set(HB_ERROR, "%s: cannot write", path);
 }
@@ -62,34 +62,35 @@ static int set_name(X509_NAME *name, const hb_dcc_keygen *spec, const char *cn)
                                       (const unsigned char *)spec->country, -1, -1, 0) &&
            X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
                                       (const unsigned char *)spec->organisation, -1, -1, 0) &&
-           X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1,
-                                      -1, 0);
+           X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1,
+                                      0);
 }
 
 /* A certificate for key, signed by issuer_key (self-signed when issuer is NULL). */
-static X509 *make_cert(const hb_dcc_keygen *spec, EVP_PKEY *key, X509 *issuer,
-                       EVP_PKEY *issuer_key, int days, int ca)
+static X509 *make_cert(const hb_dcc_keygen *spec, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
+                       int days, int ca)
 {
     X509 *cert = X509_new();
     unsigned char serial[16];
     BIGNUM *bn = NULL;
-    int ok = cert && RAND_bytes(serial, sizeof serial) == 1 &&
-             (bn = BN_bin2bn(serial, sizeof serial, NULL)) != NULL &&
-             BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) != NULL &&
-             X509_set_version(cert, 2) &&
-             X509_time_adj_ex(X509_getm_notBefore(cert), 0, 0, &(time_t){ (time_t)spec->not_before }) &&
-             X509_time_adj_ex(X509_getm_notAfter(cert), days, 0, &(time_t){ (time_t)spec->not_before }) &&
-             set_name(X509_get_subject_name(cert), spec,
-                      ca ? "Country Signing CA" : "Document Signer (vaccination)") &&
-             X509_set_issuer_name(cert, X509_get_subject_name(issuer ? issuer : cert)) &&
-             X509_set_pubkey(cert, key) &&
-             add_ext(cert, issuer ? issuer : cert, NID_subject_key_identifier, "hash") &&
-             (ca ? add_ext(cert, cert, NID_basic_constraints, "critical,CA:TRUE,pathlen:0") &&
-                       add_ext(cert, cert, NID_key_usage, "critical,keyCertSign,cRLSign")
-                 : add_ext(cert, issuer, NID_authority_key_identifier, "keyid:always") &&
-                       add_ext(cert, issuer, NID_key_usage, "critical,digitalSignature") &&
-                       add_ext(cert, issuer, NID_ext_key_usage, "1.3.6.1.4.1.1847.2021.1.2")) &&
-             X509_sign(cert, issuer_key, EVP_sha256()) > 0;
+    int ok =
+        cert && RAND_bytes(serial, sizeof serial) == 1 &&
+        (bn = BN_bin2bn(serial, sizeof serial, NULL)) != NULL &&
+        BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) != NULL && X509_set_version(cert, 2) &&
+        X509_time_adj_ex(X509_getm_notBefore(cert), 0, 0, &(time_t){ (time_t)spec->not_before }) &&
+        X509_time_adj_ex(X509_getm_notAfter(cert), days, 0,
+                         &(time_t){ (time_t)spec->not_before }) &&
+        set_name(X509_get_subject_name(cert), spec,
+                 ca ? "Country Signing CA" : "Document Signer (vaccination)") &&
+        X509_set_issuer_name(cert, X509_get_subject_name(issuer ? issuer : cert)) &&
+        X509_set_pubkey(cert, key) &&
+        add_ext(cert, issuer ? issuer : cert, NID_subject_key_identifier, "hash") &&
+        (ca ? add_ext(cert, cert, NID_basic_constraints, "critical,CA:TRUE,pathlen:0") &&
+                  add_ext(cert, cert, NID_key_usage, "critical,keyCertSign,cRLSign")
+            : add_ext(cert, issuer, NID_authority_key_identifier, "keyid:always") &&
+                  add_ext(cert, issuer, NID_key_usage, "critical,digitalSignature") &&
+                  add_ext(cert, issuer, NID_ext_key_usage, "1.3.6.1.4.1.1847.2021.1.2")) &&
+        X509_sign(cert, issuer_key, EVP_sha256()) > 0;
     BN_free(bn);
     if (!ok) {
         X509_free(cert);

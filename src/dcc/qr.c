@@ -62,9 +62,8 @@ static uint8_t *raster(const QRcode *qr, int scale, size_t *side, size_t *len)
     for (size_t y = 0; y < *side; y++) {
         img[y * row] = 0;
         for (size_t x = 0; x < *side; x++)
-            img[y * row + 1 + x] = dark(qr, (int)(x / (size_t)scale), (int)(y / (size_t)scale))
-                                       ? 0
-                                       : 255;
+            img[y * row + 1 + x] =
+                dark(qr, (int)(x / (size_t)scale), (int)(y / (size_t)scale)) ? 0 : 255;
     }
     *len = row * *side;
     return img;

@@ -30,13 +30,13 @@ static const field vaccination[] = {
     { "is", F_STR80, 1 },  { "ci", F_STR80, 1 },  { NULL, F_STRING, 0 },
 };
 static const field test[] = {
-    { "tg", F_STRING, 1 }, { "tt", F_STRING, 1 },   { "nm", F_STR80, 0 },   { "ma", F_STRING, 0 },
-    { "sc", F_DATETIME, 1 }, { "tr", F_STRING, 1 }, { "tc", F_STR80, 0 },   { "co", F_COUNTRY, 1 },
-    { "is", F_STR80, 1 },  { "ci", F_STR80, 1 },    { NULL, F_STRING, 0 },
+    { "tg", F_STRING, 1 },   { "tt", F_STRING, 1 }, { "nm", F_STR80, 0 },  { "ma", F_STRING, 0 },
+    { "sc", F_DATETIME, 1 }, { "tr", F_STRING, 1 }, { "tc", F_STR80, 0 },  { "co", F_COUNTRY, 1 },
+    { "is", F_STR80, 1 },    { "ci", F_STR80, 1 },  { NULL, F_STRING, 0 },
 };
 static const field recovery[] = {
-    { "tg", F_STRING, 1 }, { "fr", F_DATE, 1 },  { "co", F_COUNTRY, 1 }, { "is", F_STR80, 1 },
-    { "df", F_DATE, 1 },   { "du", F_DATE, 1 },  { "ci", F_STR80, 1 },   { NULL, F_STRING, 0 },
+    { "tg", F_STRING, 1 }, { "fr", F_DATE, 1 }, { "co", F_COUNTRY, 1 }, { "is", F_STR80, 1 },
+    { "df", F_DATE, 1 },   { "du", F_DATE, 1 }, { "ci", F_STR80, 1 },   { NULL, F_STRING, 0 },
 };
 
 /* Characters (code points) in UTF-8 text: every byte that is not a continuation byte. */
@@ -84,8 +84,7 @@ static int check_field(const char *path, const field *f, const json_t *v)
     if (f->kind == F_STR80 && chars(s, len) > 80)
         return hb_error_set(HB_EINVAL, "%s.%s: longer than 80 characters", path, f->name);
     if ((f->kind == F_DATE || f->kind == F_DATETIME) && !starts_with_date(s, len))
-        return hb_error_set(HB_EINVAL, "%s.%s: '%s' is not a date (YYYY-MM-DD)", path, f->name,
-                            s);
+        return hb_error_set(HB_EINVAL, "%s.%s: '%s' is not a date (YYYY-MM-DD)", path, f->name, s);
     if (f->kind == F_DATETIME && (len < 16 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')))
         return hb_error_set(HB_EINVAL, "%s.%s: '%s' is not a date-time", path, f->name, s);
     if (f->kind == F_COUNTRY && !country_ok(s, len))
@@ -215,12 +214,13 @@ int hb_dcc__schema_validate(const json_t *dcc, char *type)
     if (present == 0)
         return hb_error_set(HB_EINVAL, "needs one of v (vaccination), t (test), r (recovery)");
     if (present > 1)
-        return hb_error_set(HB_EINVAL, "holds %d certificate groups; exactly one of v, t, r is "
-                                       "allowed", present);
+        return hb_error_set(HB_EINVAL,
+                            "holds %d certificate groups; exactly one of v, t, r is "
+                            "allowed",
+                            present);
     *type = which;
     int rc = check_header(dcc);
     if (rc < 0)
         return rc;
-    return check_group(dcc, which,
-                       which == 'v' ? vaccination : which == 't' ? test : recovery);
+    return check_group(dcc, which, which == 'v' ? vaccination : which == 't' ? test : recovery);
 }

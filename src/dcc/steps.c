@@ -13,10 +13,10 @@
 #include "util/error.h"
 #include "util/limits.h"
 
-#define CLAIM_ISS   1
-#define CLAIM_EXP   4
-#define CLAIM_IAT   6
-#define CLAIM_HCERT (-260)
+#define CLAIM_ISS       1
+#define CLAIM_EXP       4
+#define CLAIM_IAT       6
+#define CLAIM_HCERT     (-260)
 #define HCERT_EU_DCC_V1 1
 
 int hb_dcc__unprefix(const char **b45, size_t *b45_len, const char *text, size_t len)

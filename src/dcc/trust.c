@@ -209,8 +209,7 @@ static int insert(hb_dcc_trust *trust, const hb_dcc_dsc *dsc)
     return 0;
 }
 
-int hb_dcc_trust_add(hb_dcc_trust *trust, const uint8_t *cert, size_t len,
-                     const char *jurisdiction)
+int hb_dcc_trust_add(hb_dcc_trust *trust, const uint8_t *cert, size_t len, const char *jurisdiction)
 {
     X509 *x;
     int rc = hb_dcc__parse_cert(&x, cert, len);

@@ -17,10 +17,24 @@
 #include "util/error.h"
 
 static const char *const reason_names[] = {
-    "ok",          "bad_prefix",        "bad_base45",    "bad_compression",  "too_large",
-    "bad_cbor",    "bad_cose",          "unsupported_alg", "bad_kid",        "unknown_kid",
-    "bad_signature", "bad_cwt",         "not_yet_valid", "expired",          "dsc_validity",
-    "schema",      "key_usage",         "multiple_types",
+    "ok",
+    "bad_prefix",
+    "bad_base45",
+    "bad_compression",
+    "too_large",
+    "bad_cbor",
+    "bad_cose",
+    "unsupported_alg",
+    "bad_kid",
+    "unknown_kid",
+    "bad_signature",
+    "bad_cwt",
+    "not_yet_valid",
+    "expired",
+    "dsc_validity",
+    "schema",
+    "key_usage",
+    "multiple_types",
 };
 
 const char *hb_dcc_reason_name(hb_dcc_reason reason)
@@ -70,8 +84,9 @@ static int check_times(hb_dcc_result *res, const hb_dcc_claims *c, const hb_dcc_
 
 static unsigned usage_of(char type)
 {
-    return type == 'v' ? HB_DCC_USE_VACCINATION : type == 't' ? HB_DCC_USE_TEST
-                                                              : HB_DCC_USE_RECOVERY;
+    return type == 'v'   ? HB_DCC_USE_VACCINATION
+           : type == 't' ? HB_DCC_USE_TEST
+                         : HB_DCC_USE_RECOVERY;
 }
 
 /* Claims, times, schema and key usage, after the signature verified with dsc. */
@@ -85,13 +100,16 @@ static int check_content(hb_dcc_result *res, const hb_dcc_claims *c, const hb_dc
     if (hb_dcc__schema_validate(c->dcc, &type) < 0) {
         res->type = type;
         return invalid(res, strstr(hb_error_last(), "certificate groups") ? HB_DCC_MULTIPLE_TYPES
-                                                                            : HB_DCC_SCHEMA);
+                                                                          : HB_DCC_SCHEMA);
     }
     res->type = type;
     if (!(dsc->usage & usage_of(type)))
-        return hb_error_set(HB_EINVAL, "the signing certificate may not sign %s certificates "
-                                       "(extended key usage)",
-                            type == 'v' ? "vaccination" : type == 't' ? "test" : "recovery"),
+        return hb_error_set(HB_EINVAL,
+                            "the signing certificate may not sign %s certificates "
+                            "(extended key usage)",
+                            type == 'v'   ? "vaccination"
+                            : type == 't' ? "test"
+                                          : "recovery"),
                invalid(res, HB_DCC_KEY_USAGE);
     res->valid = 1;
     res->reason = HB_DCC_OK;
@@ -100,8 +118,8 @@ static int check_content(hb_dcc_result *res, const hb_dcc_claims *c, const hb_dc
 }
 
 /* Try every DSC with the message's kid; *signer gets the one that verified. */
-static int check_signature(hb_dcc_result *res, const hb_dcc_trust *trust,
-                           const hb_cose_sign1 *msg, const hb_dcc_dsc **signer)
+static int check_signature(hb_dcc_result *res, const hb_dcc_trust *trust, const hb_cose_sign1 *msg,
+                           const hb_dcc_dsc **signer)
 {
     const hb_dcc_dsc *dscs;
     size_t n;
@@ -129,12 +147,15 @@ static int check_headers(hb_dcc_result *res, const hb_cose_sign1 *msg)
 {
     res->alg = msg->alg;
     if (msg->alg != HB_DCC_ALG_ES256 && msg->alg != HB_DCC_ALG_PS256)
-        return hb_error_set(HB_EINVAL, "COSE: algorithm %d is not supported (ES256 = -7, PS256 "
-                                       "= -37)", msg->alg),
+        return hb_error_set(HB_EINVAL,
+                            "COSE: algorithm %d is not supported (ES256 = -7, PS256 "
+                            "= -37)",
+                            msg->alg),
                invalid(res, HB_DCC_UNSUPPORTED_ALG);
     if (msg->kid_len != HB_DCC_KID_LEN)
-        return hb_error_set(HB_EINVAL, msg->kid_len ? "COSE: kid is %zu bytes, not 8"
-                                                    : "COSE: no kid in the headers",
+        return hb_error_set(HB_EINVAL,
+                            msg->kid_len ? "COSE: kid is %zu bytes, not 8"
+                                         : "COSE: no kid in the headers",
                             msg->kid_len),
                invalid(res, HB_DCC_BAD_KID);
     memcpy(res->kid, msg->kid, HB_DCC_KID_LEN);
@@ -156,7 +177,8 @@ static int fill_claims(hb_dcc_result *res, const hb_dcc_claims *c, unsigned flag
         return 0;
     hb_buf out;
     hb_buf_init(&out, 0);
-    if (json_dump_callback(c->dcc, dump_to_buf, &out, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) < 0) {
+    if (json_dump_callback(c->dcc, dump_to_buf, &out,
+                           JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) < 0) {
         hb_buf_dispose(&out);
         return hb_error_set(HB_ENOMEM, "out of memory");
     }
@@ -195,8 +217,8 @@ static int verify_cose(hb_dcc_result *res, const hb_dcc_trust *trust, const uint
     return rc;
 }
 
-int hb_dcc_verify(hb_dcc_result *result, const hb_dcc_trust *trust, const char *text,
-                  size_t len, int64_t at, unsigned flags)
+int hb_dcc_verify(hb_dcc_result *result, const hb_dcc_trust *trust, const char *text, size_t len,
+                  int64_t at, unsigned flags)
 {
     memset(result, 0, sizeof *result);
     uint8_t *cose;

@@ -66,8 +66,10 @@ int hb_time_parse(int64_t *out, const char *text, size_t len)
     if (len < 20 || hb_date_parse(&day, text, 10) < 0 || (text[10] != 'T' && text[10] != 't') ||
         !two_digits(text + 11, &h) || text[13] != ':' || !two_digits(text + 14, &m) ||
         text[16] != ':' || !two_digits(text + 17, &s) || h > 23 || m > 59 || s > 60)
-        return hb_error_set(HB_EINVAL, "'%.*s' is not an RFC 3339 time such as "
-                                       "2021-08-20T09:30:00Z", (int)(len > 40 ? 40 : len), text);
+        return hb_error_set(HB_EINVAL,
+                            "'%.*s' is not an RFC 3339 time such as "
+                            "2021-08-20T09:30:00Z",
+                            (int)(len > 40 ? 40 : len), text);
     size_t i = 19;
     if (text[i] == '.') {
         i++;

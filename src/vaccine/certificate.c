@@ -62,8 +62,9 @@ static int icao(char *out, size_t size, const char *name, const char *field)
     size_t n = 0;
     for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
         if (*p >= 0x80)
-            return hb_error_set(HB_EINVAL, "%s: give the ICAO 9303 form (A-Z and <) for a "
-                                           "name in a non-Latin script",
+            return hb_error_set(HB_EINVAL,
+                                "%s: give the ICAO 9303 form (A-Z and <) for a "
+                                "name in a non-Latin script",
                                 field);
         char c = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
         if (c >= 'A' && c <= 'Z')
@@ -87,8 +88,8 @@ static const char *issuer_name(const char *jurisdiction)
 static int prophylaxis_of(hb_store *store, const char *product, char out[32])
 {
     hb_stmt *st;
-    int rc = hb_store_prepare(store, &st,
-                              "SELECT prophylaxis FROM hb_vaccine_products WHERE code = ?");
+    int rc =
+        hb_store_prepare(store, &st, "SELECT prophylaxis FROM hb_vaccine_products WHERE code = ?");
     if (rc < 0)
         return rc;
     hb_stmt_bind_cstr(st, 1, product);
@@ -141,15 +142,14 @@ int hb_vaccine_dcc_json(hb_store *store, char **json, char uvci[81], const hb_va
         rc = make_uvci(uvci, hb_vaccine_country(issuer_jurisdiction));
     if (rc < 0)
         return rc;
-    json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s}", "tg",
-                          "840539006", "vp", vp, "mp", dose->product, "ma", dose->manufacturer,
-                          "dn", dose->dose_number, "sd", dose->series_doses, "dt",
-                          hb_date_format(day, dose->date), "co",
-                          hb_vaccine_country(dose->administered_in), "is",
-                          issuer_name(issuer_jurisdiction), "ci", uvci);
-    json_t *dcc = json_pack("{s:s, s:o, s:s, s:[o]}", "ver", "1.3.0", "nam",
-                            name_json(holder, fnt, gnt), "dob", holder->dob ? holder->dob : "",
-                            "v", v);
+    json_t *v = json_pack(
+        "{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s}", "tg", "840539006", "vp", vp, "mp",
+        dose->product, "ma", dose->manufacturer, "dn", dose->dose_number, "sd", dose->series_doses,
+        "dt", hb_date_format(day, dose->date), "co", hb_vaccine_country(dose->administered_in),
+        "is", issuer_name(issuer_jurisdiction), "ci", uvci);
+    json_t *dcc =
+        json_pack("{s:s, s:o, s:s, s:[o]}", "ver", "1.3.0", "nam", name_json(holder, fnt, gnt),
+                  "dob", holder->dob ? holder->dob : "", "v", v);
     char *text = dcc ? json_dumps(dcc, JSON_COMPACT) : NULL;
     json_decref(dcc);
     if (!text)
@@ -189,8 +189,7 @@ int hb_vaccine_log_certificate(hb_store *store, const char *uvci, const hb_vacci
     return rc < 0 ? rc : 0;
 }
 
-int hb_vaccine_trust_add(hb_store *store, const char *jurisdiction, const uint8_t *cert,
-                         size_t len)
+int hb_vaccine_trust_add(hb_store *store, const char *jurisdiction, const uint8_t *cert, size_t len)
 {
     X509 *x;
     hb_dcc_dsc dsc;
@@ -231,8 +230,7 @@ int hb_vaccine_trust_add(hb_store *store, const char *jurisdiction, const uint8_
 
 int hb_vaccine_trust_list(hb_store *store, hb_table **out)
 {
-    static const char *const names[] = { "kid", "jurisdiction", "not_after", "added_at",
-                                         "sha256" };
+    static const char *const names[] = { "kid", "jurisdiction", "not_after", "added_at", "sha256" };
     static const hb_col_kind kinds[] = { HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
                                          HB_COL_TEXT };
     hb_stmt *st;

@@ -67,10 +67,11 @@ static int collect(hb_store *store, const hb_vaccine_coverage_query *q,
 {
     char to[HB_DATE_STRLEN];
     hb_stmt *st;
-    int rc = hb_store_prepare(store, &st,
-                              "SELECT person, residence, product, date FROM hb_vaccine_doses "
-                              "WHERE administered_in = ? AND date <= ? AND "
-                              "(CAST(? AS TEXT) IS NULL OR residence = ?) ORDER BY person, date, id");
+    int rc =
+        hb_store_prepare(store, &st,
+                         "SELECT person, residence, product, date FROM hb_vaccine_doses "
+                         "WHERE administered_in = ? AND date <= ? AND "
+                         "(CAST(? AS TEXT) IS NULL OR residence = ?) ORDER BY person, date, id");
     if (rc < 0)
         return rc;
     hb_stmt_bind_cstr(st, 1, q->administered_in);

@@ -43,15 +43,17 @@ static int count_doses(hb_vaccine_status *out, const hb_vaccine_rule *rules, siz
         if (d->date > on)
             continue; /* after the day asked: does not exist yet */
         if (!r) {
-            rc = hb_buf_printf(&out->why, "Dose of %s on %s (recorded %d of %d, %s) is not "
-                                          "recognised under %s.\n",
-                               d->product, day, d->dose_number, d->series_doses,
-                               d->administered_in, out->version);
+            rc = hb_buf_printf(&out->why,
+                               "Dose of %s on %s (recorded %d of %d, %s) is not "
+                               "recognised under %s.\n",
+                               d->product, day, d->dose_number, d->series_doses, d->administered_in,
+                               out->version);
             continue;
         }
         if (*last >= 0 && d->date - doses[*last].date < r->min_interval_days) {
-            rc = hb_buf_printf(&out->why, "Dose of %s on %s does not count: %d days after the "
-                                          "previous dose, %s requires at least %d.\n",
+            rc = hb_buf_printf(&out->why,
+                               "Dose of %s on %s does not count: %d days after the "
+                               "previous dose, %s requires at least %d.\n",
                                d->product, day, (int)(d->date - doses[*last].date), out->version,
                                r->min_interval_days);
             continue;
@@ -60,13 +62,13 @@ static int count_doses(hb_vaccine_status *out, const hb_vaccine_rule *rules, siz
         *last = (int)i;
         if (*complete < 0 && out->counted_doses >= r->primary_doses) {
             *complete = (int)i;
-            rc = hb_buf_printf(&out->why, "Dose of %s on %s counts as dose %d: primary course "
-                                          "complete (%s needs %d).\n",
-                               d->product, day, out->counted_doses, d->product,
-                               r->primary_doses);
+            rc = hb_buf_printf(&out->why,
+                               "Dose of %s on %s counts as dose %d: primary course "
+                               "complete (%s needs %d).\n",
+                               d->product, day, out->counted_doses, d->product, r->primary_doses);
         } else {
-            rc = hb_buf_printf(&out->why, "Dose of %s on %s counts as %s %d%s.\n", d->product,
-                               day, *complete >= 0 ? "booster" : "dose",
+            rc = hb_buf_printf(&out->why, "Dose of %s on %s counts as %s %d%s.\n", d->product, day,
+                               *complete >= 0 ? "booster" : "dose",
                                *complete >= 0 ? out->counted_doses - r->primary_doses
                                               : out->counted_doses,
                                *complete >= 0 ? "" : " of the primary course");
@@ -90,12 +92,14 @@ static int judge(hb_vaccine_status *out, const hb_vaccine_rule *rules, size_t nr
     hb_date base = boosted ? doses[last].date : out->completed_on;
     out->valid_until = validity >= 0 ? base + validity : 0;
     if (on < out->full_from)
-        return hb_buf_printf(&out->why, "Not yet fully vaccinated: %s counts from %s (%d days "
-                                        "after completing the primary course).\n",
+        return hb_buf_printf(&out->why,
+                             "Not yet fully vaccinated: %s counts from %s (%d days "
+                             "after completing the primary course).\n",
                              out->version, hb_date_format(a, out->full_from), r->full_after_days);
     if (out->valid_until && on > out->valid_until)
-        return hb_buf_printf(&out->why, "No longer fully vaccinated: the %s was valid until %s "
-                                        "under %s; a booster renews it.\n",
+        return hb_buf_printf(&out->why,
+                             "No longer fully vaccinated: the %s was valid until %s "
+                             "under %s; a booster renews it.\n",
                              boosted ? "booster" : "primary course",
                              hb_date_format(a, out->valid_until), out->version);
     out->full = true;
@@ -127,15 +131,15 @@ int hb_vaccine_evaluate(hb_vaccine_status *out, const hb_vaccine_rule *rules, si
     if (rc < 0)
         return rc;
     if (complete < 0)
-        return hb_buf_printf(&out->why, "Not fully vaccinated: %d recognised dose%s, primary "
-                                        "course incomplete under %s.\n",
-                             out->counted_doses, out->counted_doses == 1 ? "" : "s",
-                             out->version);
+        return hb_buf_printf(&out->why,
+                             "Not fully vaccinated: %d recognised dose%s, primary "
+                             "course incomplete under %s.\n",
+                             out->counted_doses, out->counted_doses == 1 ? "" : "s", out->version);
     return judge(out, rules, nrules, doses, complete, last, on);
 }
 
-int hb_vaccine_status_of(hb_store *store, const char *person, const char *jurisdiction,
-                         hb_date on, hb_vaccine_status *out)
+int hb_vaccine_status_of(hb_store *store, const char *person, const char *jurisdiction, hb_date on,
+                         hb_vaccine_status *out)
 {
     hb_vaccine_dose *doses = NULL;
     hb_vaccine_rule *rules = NULL;

@@ -40,8 +40,7 @@ int hb_vaccine_pseudonym(char *out, const char *jurisdiction, const uint8_t *sec
         return hb_error_set(HB_EINVAL, "document: type and number are both needed");
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned mac_len = 0;
-    if (!HMAC(EVP_sha256(), secret, (int)secret_len, (const unsigned char *)msg, n, mac,
-              &mac_len))
+    if (!HMAC(EVP_sha256(), secret, (int)secret_len, (const unsigned char *)msg, n, mac, &mac_len))
         return hb_error_set(HB_ERROR, "HMAC-SHA-256 failed");
     int w = snprintf(out, HB_VACCINE_PERSON_MAX + 1, "%s-", jurisdiction);
     for (int i = 0; i < 16; i++)

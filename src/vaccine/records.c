@@ -17,10 +17,10 @@
 #include "util/parse.h"
 #include "vaccine/vaccine.h"
 
-static const char *const dose_cols[] = { "person",       "residence", "product",
-                                         "manufacturer", "dose_number", "series_doses",
-                                         "date",         "administered_in", "site",
-                                         "region",       "lot" };
+static const char *const dose_cols[] = {
+    "person", "residence",       "product", "manufacturer", "dose_number", "series_doses",
+    "date",   "administered_in", "site",    "region",       "lot"
+};
 #define NDOSE_COLS (sizeof dose_cols / sizeof dose_cols[0])
 
 static bool is_jurisdiction(const char *s)
@@ -42,8 +42,8 @@ static bool is_pseudonym(const char *s)
 static int product_manufacturer(hb_store *store, const char *product, char *out, size_t size)
 {
     hb_stmt *st;
-    int rc = hb_store_prepare(store, &st,
-                              "SELECT manufacturer FROM hb_vaccine_products WHERE code = ?");
+    int rc =
+        hb_store_prepare(store, &st, "SELECT manufacturer FROM hb_vaccine_products WHERE code = ?");
     if (rc < 0)
         return rc;
     hb_stmt_bind_cstr(st, 1, product);
@@ -73,8 +73,10 @@ static int check_references(hb_store *store, hb_vaccine_dose *d)
     char maker[HB_VACCINE_CODE_MAX + 1], j[3];
     int rc = product_manufacturer(store, d->product, maker, sizeof maker);
     if (rc == HB_ENOTFOUND)
-        return hb_error_set(HB_EINVAL, "product: '%s' is not a known product (see `healthybay "
-                                       "vaccine products`)", d->product);
+        return hb_error_set(HB_EINVAL,
+                            "product: '%s' is not a known product (see `healthybay "
+                            "vaccine products`)",
+                            d->product);
     if (rc < 0)
         return rc;
     if (!*d->manufacturer)
@@ -86,8 +88,10 @@ static int check_references(hb_store *store, hb_vaccine_dose *d)
         return 0;
     rc = region_jurisdiction(store, d->region, j);
     if (rc == HB_ENOTFOUND)
-        return hb_error_set(HB_EINVAL, "region: '%s' is not a region code (see `healthybay "
-                                       "regions`)", d->region);
+        return hb_error_set(HB_EINVAL,
+                            "region: '%s' is not a region code (see `healthybay "
+                            "regions`)",
+                            d->region);
     if (rc == 0 && strcmp(j, d->administered_in) != 0)
         return hb_error_set(HB_EINVAL, "region: %s is in %s, not in %s where the dose was given",
                             d->region, j, d->administered_in);
@@ -98,8 +102,9 @@ int hb_vaccine_dose_check(hb_store *store, hb_vaccine_dose *d, hb_date today)
 {
     static const hb_date first_vaccine_day = 18444; /* 2020-07-01: before any COVID-19 dose */
     if (!is_pseudonym(d->person))
-        return hb_error_set(HB_EINVAL, "person: must be a pseudonym of 8 to %d printable "
-                                       "characters (see `healthybay vaccine pseudonym`)",
+        return hb_error_set(HB_EINVAL,
+                            "person: must be a pseudonym of 8 to %d printable "
+                            "characters (see `healthybay vaccine pseudonym`)",
                             HB_VACCINE_PERSON_MAX);
     if (!is_jurisdiction(d->residence))
         return hb_error_set(HB_EINVAL, "residence: '%s' is not GD, HK or MO", d->residence);
@@ -206,8 +211,7 @@ static int parse_dose(hb_store *store, const hb_csv *csv, const long *col, hb_va
         (rc = copy_field(csv, (size_t)col[3], d->manufacturer, sizeof d->manufacturer)) < 0 ||
         (rc = int_field(csv, (size_t)col[4], &d->dose_number)) < 0 ||
         (rc = int_field(csv, (size_t)col[5], &d->series_doses)) < 0 ||
-        (rc = copy_field(csv, (size_t)col[7], d->administered_in, sizeof d->administered_in)) <
-            0 ||
+        (rc = copy_field(csv, (size_t)col[7], d->administered_in, sizeof d->administered_in)) < 0 ||
         (rc = copy_field(csv, (size_t)col[8], d->site, sizeof d->site)) < 0 ||
         (rc = copy_field(csv, (size_t)col[9], d->region, sizeof d->region)) < 0 ||
         (rc = copy_field(csv, (size_t)col[10], d->lot, sizeof d->lot)) < 0)
@@ -240,14 +244,14 @@ static int map_columns(hb_csv *csv, long *col)
                                 dose_cols[i]);
     if (hb_csv_header_count(csv) != NDOSE_COLS)
         return hb_error_set(HB_EINVAL, "%s:1: %zu columns; expected exactly %s, %s, … (%zu)",
-                            hb_csv_name(csv), hb_csv_header_count(csv), dose_cols[0],
-                            dose_cols[1], NDOSE_COLS);
+                            hb_csv_name(csv), hb_csv_header_count(csv), dose_cols[0], dose_cols[1],
+                            NDOSE_COLS);
     return 0;
 }
 
 /* Pass 1: check every line, collecting the bad ones. */
-static int check_all(hb_store *store, const char *name, const char *data, size_t len,
-                     hb_date today, hb_vaccine_import_report *report)
+static int check_all(hb_store *store, const char *name, const char *data, size_t len, hb_date today,
+                     hb_vaccine_import_report *report)
 {
     hb_csv *csv;
     long col[NDOSE_COLS];
@@ -276,14 +280,14 @@ static int check_all(hb_store *store, const char *name, const char *data, size_t
     if (rc < 0)
         return rc;
     if (report->errors)
-        return hb_error_set(HB_EINVAL, "%s: %zu bad line%s, nothing imported", name,
-                            report->errors, report->errors == 1 ? "" : "s");
+        return hb_error_set(HB_EINVAL, "%s: %zu bad line%s, nothing imported", name, report->errors,
+                            report->errors == 1 ? "" : "s");
     return 0;
 }
 
 /* Pass 2: write every line in one transaction. */
-static int write_all(hb_store *store, const char *name, const char *data, size_t len,
-                     hb_date today, hb_vaccine_import_report *report)
+static int write_all(hb_store *store, const char *name, const char *data, size_t len, hb_date today,
+                     hb_vaccine_import_report *report)
 {
     hb_csv *csv;
     long col[NDOSE_COLS];
@@ -323,8 +327,7 @@ int hb_vaccine_import(hb_store *store, const char *name, const char *data, size_
     return rc < 0 ? rc : write_all(store, name, data, len, today, report);
 }
 
-int hb_vaccine_doses_of(hb_store *store, const char *person, hb_vaccine_dose **out,
-                        size_t *count)
+int hb_vaccine_doses_of(hb_store *store, const char *person, hb_vaccine_dose **out, size_t *count)
 {
     hb_stmt *st;
     *out = NULL;

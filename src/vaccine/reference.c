@@ -24,12 +24,12 @@ static const char *const product_cols[] = { "code",         "name_en",      "nam
                                             "name_zh_hant", "manufacturer", "manufacturer_name",
                                             "prophylaxis",  "platform",     "in_dcc_valueset",
                                             "source" };
-static const char *const rule_cols[] = { "jurisdiction",      "version",
-                                         "effective_from",    "effective_to",
-                                         "product",           "primary_doses",
-                                         "min_interval_days", "full_after_days",
-                                         "validity_days",     "booster_validity_days",
-                                         "source" };
+static const char *const rule_cols[] = {
+    "jurisdiction",          "version",         "effective_from",
+    "effective_to",          "product",         "primary_doses",
+    "min_interval_days",     "full_after_days", "validity_days",
+    "booster_validity_days", "source"
+};
 
 #define NPRODUCT_COLS (sizeof product_cols / sizeof product_cols[0])
 #define NRULE_COLS    (sizeof rule_cols / sizeof rule_cols[0])
@@ -42,8 +42,8 @@ static int check_header(hb_csv *csv, const char *const *cols, size_t n)
         return rc;
     for (size_t i = 0; i < n; i++)
         if (i >= hb_csv_header_count(csv) || strcmp(hb_csv_header_name(csv, i), cols[i]) != 0)
-            return hb_error_set(HB_EINVAL, "%s:1: column %zu must be '%s'", hb_csv_name(csv),
-                                i + 1, cols[i]);
+            return hb_error_set(HB_EINVAL, "%s:1: column %zu must be '%s'", hb_csv_name(csv), i + 1,
+                                cols[i]);
     if (hb_csv_header_count(csv) != n)
         return hb_error_set(HB_EINVAL, "%s:1: %zu columns, expected %zu", hb_csv_name(csv),
                             hb_csv_header_count(csv), n);
@@ -59,8 +59,8 @@ static int check_product(const hb_csv *csv)
             return hb_csv_error(csv, i, "must not be empty");
         if (len > HB_VACCINE_TEXT_MAX * 4 || (i == 0 && len > HB_VACCINE_CODE_MAX))
             return hb_csv_error(csv, i, "too long");
-        if (i == 7 && strcmp(v, "mrna") && strcmp(v, "inactivated") &&
-            strcmp(v, "viral_vector") && strcmp(v, "protein"))
+        if (i == 7 && strcmp(v, "mrna") && strcmp(v, "inactivated") && strcmp(v, "viral_vector") &&
+            strcmp(v, "protein"))
             return hb_csv_error(csv, i, "'%s' is not mrna, inactivated, viral_vector or protein",
                                 v);
         if (i == 8 && strcmp(v, "0") && strcmp(v, "1"))
@@ -232,8 +232,9 @@ static int check_unchanged(hb_store *store, const hb_csv *csv, const hb_vaccine_
                     hb_stmt_int64(st, 5) == r->validity_days &&
                     hb_stmt_int64(st, 6) == r->booster_validity_days;
         rc = same ? 0
-                  : hb_csv_error(csv, 1, "version %s of %s is already in use with other values "
-                                         "for %s: publish a new version instead",
+                  : hb_csv_error(csv, 1,
+                                 "version %s of %s is already in use with other values "
+                                 "for %s: publish a new version instead",
                                  r->version, r->jurisdiction, r->product);
         if (rc < 0)
             rc = HB_ECONFLICT;
@@ -384,31 +385,33 @@ static int query_table(hb_store *store, const char *sql, const char *param, size
 
 int hb_vaccine_products(hb_store *store, hb_table **out)
 {
-    static const char *const names[] = { "code",         "name_en",     "name_zh_hans",
-                                         "manufacturer", "prophylaxis", "platform",
+    static const char *const names[] = { "code",           "name_en",     "name_zh_hans",
+                                         "manufacturer",   "prophylaxis", "platform",
                                          "in_dcc_valueset" };
     static const hb_col_kind kinds[] = { HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
                                          HB_COL_TEXT, HB_COL_TEXT, HB_COL_INT };
-    return query_table(store,
-                       "SELECT code, name_en, name_zh_hans, manufacturer, prophylaxis, platform, "
-                       "in_dcc_valueset FROM hb_vaccine_products WHERE CAST(? AS TEXT) IS NULL ORDER BY code",
-                       NULL, 7, names, kinds, out);
+    return query_table(
+        store,
+        "SELECT code, name_en, name_zh_hans, manufacturer, prophylaxis, platform, "
+        "in_dcc_valueset FROM hb_vaccine_products WHERE CAST(? AS TEXT) IS NULL ORDER BY code",
+        NULL, 7, names, kinds, out);
 }
 
 int hb_vaccine_rules(hb_store *store, const char *jurisdiction, hb_table **out)
 {
-    static const char *const names[] = {
-        "jurisdiction",      "version",         "effective_from", "effective_to", "product",
-        "primary_doses",     "min_interval_days", "full_after_days", "validity_days",
-        "booster_validity_days"
-    };
+    static const char *const names[] = { "jurisdiction",      "version",
+                                         "effective_from",    "effective_to",
+                                         "product",           "primary_doses",
+                                         "min_interval_days", "full_after_days",
+                                         "validity_days",     "booster_validity_days" };
     static const hb_col_kind kinds[] = { HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
                                          HB_COL_TEXT, HB_COL_INT,  HB_COL_INT,  HB_COL_INT,
                                          HB_COL_INT,  HB_COL_INT };
-    return query_table(store,
-                       "SELECT jurisdiction, version, effective_from, effective_to, product, "
-                       "primary_doses, min_interval_days, full_after_days, validity_days, "
-                       "booster_validity_days FROM hb_vaccine_rules WHERE CAST(? AS TEXT) IS NULL OR "
-                       "jurisdiction = ? ORDER BY jurisdiction, effective_from, product",
-                       jurisdiction, 10, names, kinds, out);
+    return query_table(
+        store,
+        "SELECT jurisdiction, version, effective_from, effective_to, product, "
+        "primary_doses, min_interval_days, full_after_days, validity_days, "
+        "booster_validity_days FROM hb_vaccine_rules WHERE CAST(? AS TEXT) IS NULL OR "
+        "jurisdiction = ? ORDER BY jurisdiction, effective_from, product",
+        jurisdiction, 10, names, kinds, out);
 }

@@ -43,7 +43,7 @@ typedef struct hb_vaccine_dose {
     char residence[3]; /* GD, HK, MO */
     char product[HB_VACCINE_CODE_MAX + 1];
     char manufacturer[HB_VACCINE_CODE_MAX + 1]; /* "" = the product's */
-    int dose_number, series_doses;               /* dose n of m as recorded by the site */
+    int dose_number, series_doses;              /* dose n of m as recorded by the site */
     hb_date date;
     char administered_in[3];
     char site[HB_VACCINE_TEXT_MAX + 1];
@@ -79,8 +79,7 @@ int hb_vaccine_import(hb_store *store, const char *name, const char *data, size_
                       hb_date today, hb_vaccine_import_report *report);
 
 /* A person's doses in date order (*out caller-owned, hb_free). */
-int hb_vaccine_doses_of(hb_store *store, const char *person, hb_vaccine_dose **out,
-                        size_t *count);
+int hb_vaccine_doses_of(hb_store *store, const char *person, hb_vaccine_dose **out, size_t *count);
 
 /* One product's recognition under one rule version. */
 typedef struct hb_vaccine_rule {
@@ -97,14 +96,14 @@ int hb_vaccine_rules_in_force(hb_store *store, const char *jurisdiction, hb_date
                               hb_vaccine_rule **out, size_t *count);
 
 typedef struct hb_vaccine_status {
-    bool full;                  /* fully vaccinated on the date asked */
-    bool course_complete;       /* primary course complete (maybe not yet or no longer valid) */
-    hb_date completed_on;       /* when complete */
-    hb_date full_from;          /* when full */
-    hb_date valid_until;        /* last valid day, 0 = no limit */
-    int counted_doses;          /* doses recognised and counted */
-    char version[32];           /* rule version applied ("" when none in force) */
-    hb_buf why;                 /* the reasoning, one sentence per line */
+    bool full;            /* fully vaccinated on the date asked */
+    bool course_complete; /* primary course complete (maybe not yet or no longer valid) */
+    hb_date completed_on; /* when complete */
+    hb_date full_from;    /* when full */
+    hb_date valid_until;  /* last valid day, 0 = no limit */
+    int counted_doses;    /* doses recognised and counted */
+    char version[32];     /* rule version applied ("" when none in force) */
+    hb_buf why;           /* the reasoning, one sentence per line */
 } hb_vaccine_status;
 
 void hb_vaccine_status_dispose(hb_vaccine_status *status);
@@ -122,8 +121,8 @@ int hb_vaccine_evaluate(hb_vaccine_status *out, const hb_vaccine_rule *rules, si
 
 /* Load doses and rules and evaluate: `healthybay vaccine status`. HB_ENOTFOUND for a person
  * without doses. */
-int hb_vaccine_status_of(hb_store *store, const char *person, const char *jurisdiction,
-                         hb_date on, hb_vaccine_status *out);
+int hb_vaccine_status_of(hb_store *store, const char *person, const char *jurisdiction, hb_date on,
+                         hb_vaccine_status *out);
 
 typedef struct hb_vaccine_coverage_query {
     const char *administered_in; /* the reporting jurisdiction, e.g. "GD" */
@@ -154,9 +153,9 @@ int hb_vaccine_read_secret(uint8_t *secret, size_t *len, size_t max, const char 
 
 /* The certificate holder, given at issuance and never stored. */
 typedef struct hb_vaccine_holder {
-    const char *family_name, *given_name;         /* as in the identity document */
+    const char *family_name, *given_name;           /* as in the identity document */
     const char *family_name_icao, *given_name_icao; /* NULL: derived from ASCII names */
-    const char *dob;                               /* YYYY-MM-DD, YYYY-MM, YYYY or "" */
+    const char *dob;                                /* YYYY-MM-DD, YYYY-MM, YYYY or "" */
 } hb_vaccine_holder;
 
 /*

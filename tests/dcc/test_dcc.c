@@ -29,8 +29,11 @@ TEST(dcc__base45_rfc9285_examples)
 {
     static const struct {
         const char *bytes, *text;
-    } cases[] = { { "AB", "BB8" }, { "Hello!!", "%69 VD92EX0" }, { "base-45", "UJCLQE7W581" },
-                  { "ietf!", "QED8WEX0" }, { "", "" } };
+    } cases[] = { { "AB", "BB8" },
+                  { "Hello!!", "%69 VD92EX0" },
+                  { "base-45", "UJCLQE7W581" },
+                  { "ietf!", "QED8WEX0" },
+                  { "", "" } };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t n = strlen(cases[i].bytes), got;
         char enc[32];
@@ -192,11 +195,12 @@ TEST(dcc__issuer_refuses_what_a_verifier_would_refuse)
                 HB_EINVAL, "DCC payload");
     CHECK_FAILS(hb_dcc_issue(&hc1, f.signer, dcc_json, "CN", T2021, T2021 + 60 * DAY), HB_EINVAL,
                 "validity");
-    CHECK_FAILS(hb_dcc_issue(&hc1, f.signer, "{\"ver\":\"1.3.0\",\"nam\":{\"fnt\":\"A\"},"
-                                             "\"dob\":\"\",\"t\":[{\"tg\":\"840539006\",\"tt\":"
-                                             "\"LP6464-4\",\"sc\":\"2021-08-20T00:00:00Z\","
-                                             "\"tr\":\"260415000\",\"co\":\"CN\",\"is\":\"x\","
-                                             "\"ci\":\"x\"}]}",
+    CHECK_FAILS(hb_dcc_issue(&hc1, f.signer,
+                             "{\"ver\":\"1.3.0\",\"nam\":{\"fnt\":\"A\"},"
+                             "\"dob\":\"\",\"t\":[{\"tg\":\"840539006\",\"tt\":"
+                             "\"LP6464-4\",\"sc\":\"2021-08-20T00:00:00Z\","
+                             "\"tr\":\"260415000\",\"co\":\"CN\",\"is\":\"x\","
+                             "\"ci\":\"x\"}]}",
                              "CN", T2021, T2021 + DAY),
                 HB_EPERM, "extended key usage");
     CHECK(hc1 == NULL);
@@ -326,8 +330,7 @@ TEST(dcc__bad_cose_rejected_with_its_reason)
     uint8_t *longer = malloc(n + 1);
     memcpy(longer, cose, n);
     longer[n] = 0;
-    expect(&f, t = wrap(longer, n + 1, 1), T2021, HB_DCC_BAD_CBOR, "after the COSE_Sign1"),
-        free(t);
+    expect(&f, t = wrap(longer, n + 1, 1), T2021, HB_DCC_BAD_CBOR, "after the COSE_Sign1"), free(t);
     free(longer);
     hb_dcc_free(cose);
     hb_dcc_free(good);
@@ -336,20 +339,30 @@ TEST(dcc__bad_cose_rejected_with_its_reason)
 
 TEST(dcc__qr_png_and_svg)
 {
-    static const char text[] = "HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOO6+IUKRG*I.I5BROCWAAT4V22F/8X*G3M9JUPY0BX/KR96R/S09T./0LWTKD33236J3TA3M*4VV2 73-E3GG396B-43O058YIB73A*G3W19UEBY5:PI0EGSP4*2DN43U*0CEBQ/GXQFY73CIBC:G 7376BXBJBAJ UNFMJCRN0H3PQN*E33H3OA70M3FMJIJN523.K5QZ4A+2XEN QT QTHC31M3+E32R44$28A9H0D3ZCL4JMYAZ+S-A5$XKX6T2YC 35H/ITX8GL2-LH/CJTK96L6SR9MU9RFGJA6Q3QR$P2OIC0JVLA8J3ET3:H3A+2+33U SAAUOT3TPTO4UBZIC0JKQTL*QDKBO.AI9BVYTOCFOPS4IJCOT0$89NT2V457U8+9W2KQ-7LF9-DF07U$B97JJ1D7WKP/HLIJLRKF1MFHJP7NVDEBU1J*Z222E.GJF67Z JA6B.38O4BH*HB0EGLE2%V -3O+J3.PI2G:M1SSP2Y3D38-G9C+Q0JG4X6UGH.N1VWR0F3EP0+ 1/S0A0L33D4JD9W05U28 C1KP2X8W$C6P1BN21$4+QC65I3VKN.7V/VSUE$/SBOF";
+    static const char text[] =
+        "HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOO6+IUKRG*I.I5BROCWAAT4V22F/8X*G3M9JUPY0BX/KR96R/"
+        "S09T./0LWTKD33236J3TA3M*4VV2 "
+        "73-E3GG396B-43O058YIB73A*G3W19UEBY5:PI0EGSP4*2DN43U*0CEBQ/GXQFY73CIBC:G 7376BXBJBAJ "
+        "UNFMJCRN0H3PQN*E33H3OA70M3FMJIJN523.K5QZ4A+2XEN QT "
+        "QTHC31M3+E32R44$28A9H0D3ZCL4JMYAZ+S-A5$XKX6T2YC "
+        "35H/ITX8GL2-LH/CJTK96L6SR9MU9RFGJA6Q3QR$P2OIC0JVLA8J3ET3:H3A+2+33U "
+        "SAAUOT3TPTO4UBZIC0JKQTL*QDKBO.AI9BVYTOCFOPS4IJCOT0$89NT2V457U8+9W2KQ-7LF9-DF07U$"
+        "B97JJ1D7WKP/HLIJLRKF1MFHJP7NVDEBU1J*Z222E.GJF67Z JA6B.38O4BH*HB0EGLE2%V "
+        "-3O+J3.PI2G:M1SSP2Y3D38-G9C+Q0JG4X6UGH.N1VWR0F3EP0+ 1/S0A0L33D4JD9W05U28 "
+        "C1KP2X8W$C6P1BN21$4+QC65I3VKN.7V/VSUE$/SBOF";
     uint8_t *png;
     size_t png_len;
     CHECK_OK(hb_dcc_qr_png(&png, &png_len, text, 4));
     CHECK(png_len > 100);
     CHECK(memcmp(png, "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16) == 0);
     /* Width = (modules + 8 quiet) × 4: a QR symbol is 21 + 4k modules wide. */
-    uint32_t w = (uint32_t)png[16] << 24 | (uint32_t)png[17] << 16 | (uint32_t)png[18] << 8 |
-                 png[19];
+    uint32_t w =
+        (uint32_t)png[16] << 24 | (uint32_t)png[17] << 16 | (uint32_t)png[18] << 8 | png[19];
     CHECK_INT_EQ(w % 4, 0);
     CHECK_INT_EQ((w / 4 - 8 - 21) % 4, 0);
     /* The IDAT inflates to exactly w rows of 1 + w bytes. */
-    uint32_t idat_len = (uint32_t)png[33] << 24 | (uint32_t)png[34] << 16 |
-                        (uint32_t)png[35] << 8 | png[36];
+    uint32_t idat_len =
+        (uint32_t)png[33] << 24 | (uint32_t)png[34] << 16 | (uint32_t)png[35] << 8 | png[36];
     CHECK(memcmp(png + 37, "IDAT", 4) == 0);
     uLongf raw_len = (uLongf)(w + 1) * w + 16;
     uint8_t *raw = malloc(raw_len);

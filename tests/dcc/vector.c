@@ -107,10 +107,12 @@ static char *read_all(const char *path)
 static const char *harness_test(const char *flag)
 {
     static const char *const map[][2] = {
-        { "SCHEMAVALIDATION", "test_cose_schema" }, { "DECODE", "test_cose_json" },
+        { "SCHEMAVALIDATION", "test_cose_schema" },
+        { "DECODE", "test_cose_json" },
         /* The JSON field is the same payload: its schema issues are the payload's. */
         { "VALIDOBJECT", "test_cose_schema" },
-        { "VALIDJSON", "test_cbor_json" },          { "VERIFY", "test_verification_check" },
+        { "VALIDJSON", "test_cbor_json" },
+        { "VERIFY", "test_verification_check" },
         { "EXPIRATIONCHECK", "test_expiration_check" },
         { "KEYUSAGE", "test_expected_key_usage" },
     };
@@ -228,8 +230,8 @@ static int same_json(const json_t *a, const json_t *b)
         json_t *value;
         if (json_object_size(a) != json_object_size(b))
             return 0;
-        json_object_foreach((json_t *)a, key, value) if (!same_json(value, json_object_get(b, key)))
-            return 0;
+        json_object_foreach((json_t *)a, key,
+                            value) if (!same_json(value, json_object_get(b, key))) return 0;
         return 1;
     }
     if (json_is_array(a) && json_is_array(b)) {
@@ -332,8 +334,9 @@ static void check_key_usage(vector *v)
     char type = 0;
     if (dcc)
         hb_dcc__schema_validate(dcc, &type);
-    unsigned use = type == 'v' ? HB_DCC_USE_VACCINATION : type == 't' ? HB_DCC_USE_TEST
-                                                                      : HB_DCC_USE_RECOVERY;
+    unsigned use = type == 'v'   ? HB_DCC_USE_VACCINATION
+                   : type == 't' ? HB_DCC_USE_TEST
+                                 : HB_DCC_USE_RECOVERY;
     int ok = type && (v->trust->dscs[0].usage & use);
     char detail[64];
     snprintf(detail, sizeof detail, "type %c, DSC usage bits %u", type ? type : '?',
