@@ -64,10 +64,10 @@ static int parse_day(const hb_cli_command *cmd, const char *opt, const char *tex
 
 static int read_whole(const char *path, hb_buf *out, size_t max)
 {
+    hb_buf_init(out, max); /* first: the caller disposes of it on every path */
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f)
         return hb_error_set(HB_ENOTFOUND, "%s: cannot open", path);
-    hb_buf_init(out, max);
     char chunk[65536];
     size_t n;
     int rc = 0;
