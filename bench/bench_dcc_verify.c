@@ -138,8 +138,7 @@ static void setup(const char *base)
                  "\"sd\":2,\"dt\":\"2021-06-29\",\"co\":\"CN\",\"is\":\"Health Commission of "
                  "Guangdong Province\",\"ci\":\"URN:UVCI:01:CN:BENCH%011d#0\"}]}",
                  i, i);
-        if (hb_dcc_issue(&certs[i], signer, json, "CN", 1629417600, 1629417600 + 180 * 86400) <
-            0) {
+        if (hb_dcc_issue(&certs[i], signer, json, "CN", 1629417600, 1629417600 + 180 * 86400) < 0) {
             fprintf(stderr, "bench: issue: %s\n", hb_error_last());
             exit(1);
         }

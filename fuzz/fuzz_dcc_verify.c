@@ -20,17 +20,16 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A P-256 DSC (PEM), copied from dgc-testdata common/2DCode/raw/CO3.json TESTCTX.CERTIFICATE. */
-static const char dsc[] =
-    "-----BEGIN CERTIFICATE-----\n"
-    "MIIBWDCB/6ADAgECAgRsvRZ/MAoGCCqGSM49BAMCMBAxDjAMBgNVBAMMBUVDLU1l\n"
-    "MB4XDTIxMDUwMzE4MDAwMFoXDTIxMDYwMjE4MDAwMFowEDEOMAwGA1UEAwwFRUMt\n"
-    "TWUwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQRS4GeBpNxSbvnbLY56NvXZ26g\n"
-    "CJ2SwairBKQOuGqDTO3QMmyfNTH1sMg39aFDon51grJOyhKvEXXUaWD1LOLEo0cw\n"
-    "RTAOBgNVHQ8BAf8EBAMCBaAwMwYDVR0lBCwwKgYMKwYBBAEAjjePZQEBBgwrBgEE\n"
-    "AQCON49lAQIGDCsGAQQBAI43j2UBAzAKBggqhkjOPQQDAgNIADBFAiBjECR5mdD4\n"
-    "++CGQGlV51CEhXjneiMvvVybCYrCjfES4QIhAMNHse2P4I9AokcT9D8pLEDdbbbT\n"
-    "xjEvnjB/DFOb9Tho\n"
-    "-----END CERTIFICATE-----\n";
+static const char dsc[] = "-----BEGIN CERTIFICATE-----\n"
+                          "MIIBWDCB/6ADAgECAgRsvRZ/MAoGCCqGSM49BAMCMBAxDjAMBgNVBAMMBUVDLU1l\n"
+                          "MB4XDTIxMDUwMzE4MDAwMFoXDTIxMDYwMjE4MDAwMFowEDEOMAwGA1UEAwwFRUMt\n"
+                          "TWUwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQRS4GeBpNxSbvnbLY56NvXZ26g\n"
+                          "CJ2SwairBKQOuGqDTO3QMmyfNTH1sMg39aFDon51grJOyhKvEXXUaWD1LOLEo0cw\n"
+                          "RTAOBgNVHQ8BAf8EBAMCBaAwMwYDVR0lBCwwKgYMKwYBBAEAjjePZQEBBgwrBgEE\n"
+                          "AQCON49lAQIGDCsGAQQBAI43j2UBAzAKBggqhkjOPQQDAgNIADBFAiBjECR5mdD4\n"
+                          "++CGQGlV51CEhXjneiMvvVybCYrCjfES4QIhAMNHse2P4I9AokcT9D8pLEDdbbbT\n"
+                          "xjEvnjB/DFOb9Tho\n"
+                          "-----END CERTIFICATE-----\n";
 
 static hb_dcc_trust *trust;
 
