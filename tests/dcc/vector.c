@@ -368,8 +368,10 @@ static void check_encode(vector *v)
 {
     json_t *want = json_object_get(v->root, "JSON");
     bytes cbor = hex(field(v, "CBOR"));
-    if (!want || !cbor.p)
+    if (!want || !cbor.p) {
+        free(cbor.p);
         return report(v, "ENCODE", -1, "no JSON or CBOR");
+    }
     hb_buf ours;
     hb_buf_init(&ours, 0);
     json_t *a = NULL, *b = NULL;
