@@ -1,7 +1,7 @@
 /*
  * bench/bench_dcc_verify.c — certificate verification throughput, against its ceiling.
  *
- * Usage: bench_dcc_verify [SECONDS_PER_RUN] [MAX_THREADS]     (defaults 1.5 and nproc)
+ * Usage: bench_dcc_verify [SECONDS_PER_ROUND] [MAX_THREADS]     (defaults 0.5 and nproc)
  *
  * Issues 256 distinct certificates with a fresh EC P-256 DSC, then for 1..MAX_THREADS threads
  * measures, in the same process and run:
@@ -11,6 +11,10 @@
  *   ceiling  the bare OpenSSL loop: EVP_PKEY_verify of a precomputed SHA-256 digest and DER
  *            signature with a context set up once per thread — the ECDSA work alone,
  * and prints both rates and their ratio. Each thread works on its own slice of certificates.
+ *
+ * The machine is shared, so the two loops are measured in alternation, ROUNDS times each, and
+ * the best round of each is reported: both then see the same background load, and the best
+ * round is the one least disturbed by it.
  */
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -27,10 +31,11 @@
 
 #define NCERTS 256
 #define NTRUST 64
+#define ROUNDS 5
 
 static char *certs[NCERTS];
 static hb_dcc_trust *trust;
-static double seconds = 1.5;
+static double seconds = 0.5;
 static EVP_PKEY *ceiling_key;
 static unsigned char ceiling_sig[80], ceiling_digest[32];
 static size_t ceiling_sig_len;
@@ -168,9 +173,15 @@ int main(int argc, char **argv)
     printf("certificate verification (ES256, %d DSCs in the trust list, %d distinct "
            "certificates of %zu characters)\n",
            NTRUST, NCERTS, strlen(certs[0]));
+    printf("best of %d alternating rounds of %.2f s each\n", ROUNDS, seconds);
     printf("%-8s %16s %18s %8s\n", "threads", "verify cert/s", "ceiling ECDSA/s", "ratio");
     for (int t = 1; t <= max_threads; t++) {
-        double v = measure(0, t), c = measure(1, t);
+        double v = 0, c = 0;
+        for (int r = 0; r < ROUNDS; r++) {
+            double vr = measure(0, t), cr = measure(1, t);
+            v = vr > v ? vr : v;
+            c = cr > c ? cr : c;
+        }
         printf("%-8d %16.0f %18.0f %7.1f%%\n", t, v, c, 100.0 * v / c);
     }
     for (int i = 0; i < NCERTS; i++)
