@@ -42,11 +42,28 @@ void hb_cli_common_init(hb_cli_common *common)
     common->exit_code = HB_EXIT_OK;
 }
 
+/* The short options: every long option whose value is a letter ({"output", …, 'o'} is -o). */
+static void short_options(const struct option *options, char *out, size_t size)
+{
+    size_t n = 0; /* GNU order: options may come before or after the operands */
+    for (const struct option *o = options; o->name && n + 3 < size; o++) {
+        if (o->val > 0 && o->val < 128 &&
+            ((o->val >= 'a' && o->val <= 'z') || (o->val >= 'A' && o->val <= 'Z'))) {
+            out[n++] = (char)o->val;
+            if (o->has_arg == required_argument)
+                out[n++] = ':';
+        }
+    }
+    out[n] = '\0';
+}
+
 int hb_cli_getopt(const hb_cli_command *cmd, int argc, char **argv, const struct option *options,
                   hb_cli_common *common)
 {
+    char shorts[64];
+    short_options(options, shorts, sizeof shorts);
     for (;;) {
-        int opt = getopt_long(argc, argv, "+", options, NULL);
+        int opt = getopt_long(argc, argv, shorts, options, NULL);
         switch (opt) {
         case HB_OPT_DB:
             common->db = optarg;

@@ -60,7 +60,8 @@ void hb_cli_common_init(hb_cli_common *common);
     (-2) /* --help was printed or the options were wrong: return common->exit_code */
 
 /*
- * getopt_long for a subcommand, handling the common options itself:
+ * getopt_long for a subcommand, handling the common options itself. A long option whose value
+ * is a letter also has that short form ({"output", required_argument, NULL, 'o'} gives -o).
  *
  *     while ((opt = hb_cli_getopt(cmd, argc, argv, options, &common)) >= 0)
  *         switch (opt) { … }
@@ -79,6 +80,9 @@ int hb_cli_print_table(const hb_table *table, const hb_cli_common *common);
 /* Command groups (cmd_*.c). */
 extern const hb_cli_command hb_cmd_db_migrate, hb_cmd_db_status;
 extern const hb_cli_command hb_cmd_regions, hb_cmd_diseases, hb_cmd_holidays;
+extern const hb_cli_command hb_cmd_demo, hb_cmd_ingest, hb_cmd_bulletin;
+extern const hb_cli_command hb_cmd_alerts, hb_cmd_alert;
+extern const hb_cli_command hb_cmd_rt, hb_cmd_forecast, hb_cmd_backtest;
 extern const hb_cli_command hb_cmd_vaccine_import, hb_cmd_vaccine_status, hb_cmd_vaccine_coverage,
     hb_cmd_vaccine_products, hb_cmd_vaccine_rules, hb_cmd_vaccine_pseudonym,
     hb_cmd_vaccine_keys_generate, hb_cmd_vaccine_trust_add, hb_cmd_vaccine_trust_list,

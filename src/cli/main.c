@@ -10,13 +10,34 @@
 #include "cli/cli.h"
 #include "healthybay/common.h"
 
+/* One entry per line, so that parallel additions merge cleanly. */
 static const hb_cli_command *const commands[] = {
-    &hb_cmd_db_migrate,        &hb_cmd_db_status,          &hb_cmd_regions,
-    &hb_cmd_diseases,          &hb_cmd_holidays,           &hb_cmd_vaccine_import,
-    &hb_cmd_vaccine_status,    &hb_cmd_vaccine_coverage,   &hb_cmd_vaccine_products,
-    &hb_cmd_vaccine_rules,     &hb_cmd_vaccine_pseudonym,  &hb_cmd_vaccine_keys_generate,
-    &hb_cmd_vaccine_trust_add, &hb_cmd_vaccine_trust_list, &hb_cmd_vaccine_issue,
+    /* clang-format off */
+    &hb_cmd_demo,
+    &hb_cmd_db_migrate,
+    &hb_cmd_db_status,
+    &hb_cmd_regions,
+    &hb_cmd_diseases,
+    &hb_cmd_holidays,
+    &hb_cmd_ingest,
+    &hb_cmd_bulletin,
+    &hb_cmd_alerts,
+    &hb_cmd_alert,
+    &hb_cmd_rt,
+    &hb_cmd_forecast,
+    &hb_cmd_backtest,
+    &hb_cmd_vaccine_import,
+    &hb_cmd_vaccine_status,
+    &hb_cmd_vaccine_coverage,
+    &hb_cmd_vaccine_products,
+    &hb_cmd_vaccine_rules,
+    &hb_cmd_vaccine_pseudonym,
+    &hb_cmd_vaccine_keys_generate,
+    &hb_cmd_vaccine_trust_add,
+    &hb_cmd_vaccine_trust_list,
+    &hb_cmd_vaccine_issue,
     &hb_cmd_vaccine_verify,
+    /* clang-format on */
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -392,38 +392,6 @@ int hb_refdata_load(hb_store *store)
     return 0;
 }
 
-/* Run a query with text parameters and collect every column as text into a new table. */
-static int query_table(hb_store *store, const char *sql, const char *const *params, size_t nparams,
-                       size_t ncols, const char *const *names, const hb_col_kind *kinds,
-                       hb_table **out)
-{
-    hb_stmt *st;
-    hb_table *t;
-    int rc = hb_table_new(&t, ncols, names, kinds);
-    if (rc < 0)
-        return rc;
-    rc = hb_store_prepare(store, &st, sql);
-    if (rc < 0) {
-        hb_table_free(t);
-        return rc;
-    }
-    for (size_t i = 0; rc == 0 && i < nparams; i++)
-        rc = hb_stmt_bind_cstr(st, (int)i + 1, params[i]);
-    const char *cells[32];
-    while (rc == 0 && (rc = hb_stmt_step(st)) == HB_STORE_ROW) {
-        for (size_t c = 0; c < ncols; c++)
-            cells[c] = hb_stmt_is_null(st, (int)c) ? NULL : hb_stmt_text(st, (int)c, NULL);
-        rc = hb_table_add_row(t, cells);
-    }
-    hb_stmt_finalize(st);
-    if (rc < 0) {
-        hb_table_free(t);
-        return rc;
-    }
-    *out = t;
-    return 0;
-}
-
 int hb_refdata_regions(hb_store *store, const hb_region_filter *filter, hb_table **out)
 {
     static const char *const names[] = { "code",       "jurisdiction",   "level",        "parent",
@@ -435,14 +403,15 @@ int hb_refdata_regions(hb_store *store, const hb_region_filter *filter, hb_table
     const char *params[4] = { filter ? filter->jurisdiction : NULL,
                               filter ? filter->jurisdiction : NULL, filter ? filter->level : NULL,
                               filter ? filter->level : NULL };
-    return query_table(store,
-                       "SELECT code, jurisdiction, level, parent, name_en, name_zh_hans,"
-                       " name_zh_hant, name_pt, population, population_year FROM hb_regions"
-                       " WHERE (CAST(? AS TEXT) IS NULL OR jurisdiction = ?)"
-                       " AND (CAST(? AS TEXT) IS NULL OR level = ?)"
-                       " ORDER BY jurisdiction,"
-                       " CASE level WHEN 'jurisdiction' THEN 0 ELSE 1 END, code",
-                       params, 4, COUNT(names), names, kinds, out);
+    return hb_store_query_table(
+        store,
+        "SELECT code, jurisdiction, level, parent, name_en, name_zh_hans,"
+        " name_zh_hant, name_pt, population, population_year FROM hb_regions"
+        " WHERE (CAST(? AS TEXT) IS NULL OR jurisdiction = ?)"
+        " AND (CAST(? AS TEXT) IS NULL OR level = ?)"
+        " ORDER BY jurisdiction,"
+        " CASE level WHEN 'jurisdiction' THEN 0 ELSE 1 END, code",
+        params, 4, COUNT(names), names, kinds, out);
 }
 
 int hb_refdata_diseases(hb_store *store, const char *notifiable_in, hb_table **out)
@@ -458,15 +427,16 @@ int hb_refdata_diseases(hb_store *store, const char *notifiable_in, hb_table **o
     if (j && strcmp(j, "GD") != 0 && strcmp(j, "HK") != 0 && strcmp(j, "MO") != 0)
         return hb_error_set(HB_EINVAL, "unknown jurisdiction '%s' (use GD, HK or MO)", j);
     const char *params[4] = { j, j, j, j };
-    return query_table(store,
-                       "SELECT code, name_en, name_zh_hans, name_zh_hant, name_pt, icd10,"
-                       " gd_class, hk_notifiable, mo_notifiable, transmission FROM hb_diseases"
-                       " WHERE CAST(? AS TEXT) IS NULL"
-                       " OR (? = 'GD' AND gd_class IS NOT NULL)"
-                       " OR (? = 'HK' AND hk_notifiable = 1)"
-                       " OR (? = 'MO' AND mo_notifiable = 1)"
-                       " ORDER BY code",
-                       params, 4, COUNT(names), names, kinds, out);
+    return hb_store_query_table(
+        store,
+        "SELECT code, name_en, name_zh_hans, name_zh_hant, name_pt, icd10,"
+        " gd_class, hk_notifiable, mo_notifiable, transmission FROM hb_diseases"
+        " WHERE CAST(? AS TEXT) IS NULL"
+        " OR (? = 'GD' AND gd_class IS NOT NULL)"
+        " OR (? = 'HK' AND hk_notifiable = 1)"
+        " OR (? = 'MO' AND mo_notifiable = 1)"
+        " ORDER BY code",
+        params, 4, COUNT(names), names, kinds, out);
 }
 
 int hb_refdata_holidays(hb_store *store, const char *jurisdiction, int year, hb_table **out)
@@ -480,9 +450,9 @@ int hb_refdata_holidays(hb_store *store, const char *jurisdiction, int year, hb_
         snprintf(to, sizeof to, "%04d-12-31", year);
     }
     const char *params[4] = { jurisdiction, jurisdiction, from, to };
-    return query_table(store,
-                       "SELECT date, jurisdiction, kind, name_en, name_zh FROM hb_holidays"
-                       " WHERE (CAST(? AS TEXT) IS NULL OR jurisdiction = ?)"
-                       " AND date >= ? AND date <= ? ORDER BY date, jurisdiction",
-                       params, 4, COUNT(names), names, NULL, out);
+    return hb_store_query_table(store,
+                                "SELECT date, jurisdiction, kind, name_en, name_zh FROM hb_holidays"
+                                " WHERE (CAST(? AS TEXT) IS NULL OR jurisdiction = ?)"
+                                " AND date >= ? AND date <= ? ORDER BY date, jurisdiction",
+                                params, 4, COUNT(names), names, NULL, out);
 }

@@ -8,14 +8,19 @@
 
 /* Generated from src/store/migrations/ by tools/embed.c. */
 extern const unsigned char hb_sql_0001_reference[];
-extern const unsigned char hb_sql_0002_vaccine_records[];
+extern const unsigned char hb_sql_0003_warn_counts[];
+extern const unsigned char hb_sql_0004_warn_alerts[];
+extern const unsigned char hb_sql_0005_vaccine_records[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
     { 2, "core", "load reference data (data/*.csv)", NULL, hb_refdata_load, "refdata-1" },
-    { 3, "vaccine", "vaccination records, rules, trust list",
-      (const char *)hb_sql_0002_vaccine_records, NULL, NULL },
-    { 4, "vaccine", "load vaccine products and recognition rules (data/vaccine_*.csv)", NULL,
+    { 3, "warn", "surveillance counts and their revisions", (const char *)hb_sql_0003_warn_counts,
+      NULL, NULL },
+    { 4, "warn", "alerts and their history", (const char *)hb_sql_0004_warn_alerts, NULL, NULL },
+    { 5, "vaccine", "vaccination records, rules, trust list",
+      (const char *)hb_sql_0005_vaccine_records, NULL, NULL },
+    { 6, "vaccine", "load vaccine products and recognition rules (data/vaccine_*.csv)", NULL,
       hb_vaccine_load_reference, "vaccine-reference-1" },
 };
 

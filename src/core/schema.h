@@ -1,9 +1,10 @@
 /*
  * core/schema.h — the ordered list of every schema migration of every module.
  *
- * WHEN ADDING A MIGRATION: put the DDL in src/store/migrations/NNNN_name.sql (NNNN = the next
- * version; the file's first comment names the owning module), declare its symbol below in
- * schema.c, and append one entry. Never edit or reorder an applied migration: add a new one.
+ * WHEN ADDING A MIGRATION: put the DDL in src/store/migrations/NNNN_<module>_<what>.sql, where
+ * NNNN is the migration's version (function migrations have a version but no file), declare its
+ * symbol (hb_sql_NNNN_<module>_<what>) in schema.c and append one entry. Never edit or reorder
+ * an applied migration: add a new one.
  */
 #ifndef HB_CORE_SCHEMA_H
 #define HB_CORE_SCHEMA_H

@@ -21,7 +21,8 @@
  *
  * Portable-SQL rules we keep: integers are BIGINT, booleans are 0/1 integers, times are ISO 8601
  * TEXT in UTC, money is integer minor units; upserts use ON CONFLICT; DDL uses the migration
- * macros (@PK@, @BLOB@, @REAL@) that hb_store_exec_ddl() expands per backend.
+ * macros (@PK@, @BLOB@, @REAL@, @WITHOUT_ROWID@ after a table's closing parenthesis) that
+ * hb_store_exec_ddl() expands per backend.
  */
 #ifndef HB_STORE_STORE_H
 #define HB_STORE_STORE_H
@@ -29,6 +30,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "util/table.h"
 
 typedef struct hb_store hb_store;
 typedef struct hb_stmt hb_stmt;
@@ -55,7 +58,7 @@ const char *hb_store_describe(const hb_store *store);
 
 /* Run static SQL (one or several statements, no parameters). Never pass user data here. */
 int hb_store_exec(hb_store *store, const char *sql);
-/* As hb_store_exec, after expanding the DDL macros @PK@, @BLOB@ and @REAL@ for the backend. */
+/* As hb_store_exec, after expanding the DDL macros (@PK@ …) for the backend. */
 int hb_store_exec_ddl(hb_store *store, const char *sql);
 
 /* Transactions. begin() takes the write lock at once on SQLite (BEGIN IMMEDIATE), so two writers
@@ -97,6 +100,14 @@ int64_t hb_stmt_changes(hb_stmt *st);
 /* Make the statement ready to run again; bindings are cleared. */
 int hb_stmt_reset(hb_stmt *st);
 void hb_stmt_finalize(hb_stmt *st);
+
+/*
+ * Run a query with text parameters (NULL binds NULL) and collect its ncols columns, as text, into
+ * a new table with the given column names and kinds (for listings: --format table|csv|json).
+ */
+int hb_store_query_table(hb_store *store, const char *sql, const char *const *params,
+                         size_t nparams, size_t ncols, const char *const *names,
+                         const hb_col_kind *kinds, hb_table **out);
 
 /* Run a statement that returns nothing: prepare + bind nothing + step + finalize. */
 int hb_store_run(hb_store *store, const char *sql);

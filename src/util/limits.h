@@ -39,6 +39,12 @@
 #define HB_SERIES_LENGTH_MAX 36525
 #endif
 
+/* Series in one input file: 10 million covers every region × disease × age group × measure of
+ * the Greater Bay Area many times over; past it a file is more likely a mistake than a workload. */
+#ifndef HB_SERIES_MAX
+#define HB_SERIES_MAX 10000000
+#endif
+
 /* Default cap for a growable buffer that was given no explicit one (1 GiB). */
 #ifndef HB_BUF_DEFAULT_MAX
 #define HB_BUF_DEFAULT_MAX ((size_t)1 << 30)
@@ -57,6 +63,24 @@
 /* Bound parameters in one prepared statement. */
 #ifndef HB_SQL_PARAMS_MAX
 #define HB_SQL_PARAMS_MAX 64
+#endif
+
+/* Posterior draws pooled per window by EpiEstim's uncertain_si (n1 * n2). The default is 25,000;
+ * 10^7 doubles are 80 MB, the most one Rt estimate should hold in memory. */
+#ifndef HB_RT_SAMPLES_MAX
+#define HB_RT_SAMPLES_MAX 10000000
+#endif
+
+/* Sample trajectories behind one sampled forecast (the FluSight baseline, the renewal model).
+ * The hubs use 1,000 to 100,000; above 10^6 the quantiles stop changing and only time is spent. */
+#ifndef HB_FORECAST_SAMPLES_MAX
+#define HB_FORECAST_SAMPLES_MAX 1000000
+#endif
+
+/* Forecast horizon in periods: 14 days covers the daily targets, 4 weeks and 12 months the others;
+ * 104 periods (two years of weeks) is far beyond any useful forecast of case counts. */
+#ifndef HB_FORECAST_HORIZON_MAX
+#define HB_FORECAST_HORIZON_MAX 104
 #endif
 
 /* One scanned certificate ("HC1:…"). The largest QR code (version 40, error correction L) holds
@@ -112,6 +136,12 @@
 #endif
 #if HB_CSV_FIELDS_MAX < 16
 #error "HB_CSV_FIELDS_MAX is too small for the reference data files"
+#endif
+#if HB_RT_SAMPLES_MAX < 25000
+#error "HB_RT_SAMPLES_MAX must allow EpiEstim's default uncertain_si (n1 = 500, n2 = 50)"
+#endif
+#if HB_FORECAST_HORIZON_MAX < 14
+#error "HB_FORECAST_HORIZON_MAX must allow 14-day forecasts of daily data"
 #endif
 #if HB_DCC_INFLATED_MAX < HB_DCC_TEXT_MAX
 #error "HB_DCC_INFLATED_MAX must hold an uncompressed certificate of HB_DCC_TEXT_MAX characters"
