@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bulletin/bulletin.h"
 #include "core/schema.h"
 #include "dcc/keys.h"
 #include "harness.h"
@@ -385,5 +386,38 @@ TEST(vaccine__certificate_from_records_verifies_with_the_database_trust_list)
     hb_dcc_signer_free(signer);
     hb_free(json);
     hb_free(doses);
+    hb_store_close(s);
+}
+
+TEST(vaccine__coverage_in_the_bulletin)
+{
+    hb_store *s = migrated();
+    hb_bulletin_request req = { day("2021-08-20"), "GD", "zh-Hans", HB_EDITION_DAILY };
+    hb_doc *doc;
+    hb_buf out;
+    hb_buf_init(&out, 0);
+    CHECK_OK(hb_bulletin_build(s, &req, &doc));
+    CHECK_OK(hb_doc_render(doc, HB_DOC_JSON, &out));
+    CHECK(!hb_test_contains(hb_buf_cstr(&out), "跨境居民疫苗接种")); /* no doses: no section */
+    hb_doc_free(doc);
+    import_ok(s,
+              P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P1
+                 ",HK,CoronaVac,,2,2,2021-06-29,GD,Futian,440300,\n" P3
+                 ",MO,BBIBP-CorV,,1,2,2021-08-05,GD,Xiangzhou,440400,\n",
+              3);
+    hb_buf_reset(&out);
+    CHECK_OK(hb_bulletin_build(s, &req, &doc));
+    CHECK_OK(hb_doc_render(doc, HB_DOC_JSON, &out));
+    /* The JSON is indented: compare without its spaces and line breaks. */
+    size_t k = 0;
+    for (size_t i = 0; i < out.len; i++)
+        if (out.ptr[i] != ' ' && out.ptr[i] != '\n')
+            out.ptr[k++] = out.ptr[i];
+    out.ptr[k] = '\0';
+    CHECK_CONTAINS(out.ptr, "跨境居民疫苗接种");
+    CHECK_CONTAINS(out.ptr, "[\"GD\",\"HK\",\"1\",\"1\"]"); /* HK residents: 1 full */
+    CHECK_CONTAINS(out.ptr, "[\"GD\",\"MO\",\"1\",\"0\"]"); /* MO: one dose so far */
+    hb_doc_free(doc);
+    hb_buf_dispose(&out);
     hb_store_close(s);
 }
