@@ -122,7 +122,8 @@ static int check_key(EVP_PKEY *key)
             return hb_error_set(HB_EINVAL, "DSC: EC key is not on curve P-256 (ES256)");
         return 0;
     }
-    if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) {
+    if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA ||
+        EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA_PSS) {
         if (EVP_PKEY_get_bits(key) < 2048)
             return hb_error_set(HB_EINVAL, "DSC: RSA key shorter than 2048 bits");
         return 0;
