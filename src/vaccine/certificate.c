@@ -17,6 +17,7 @@
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "vaccine/vaccine.h"
+#include "vaccine/vaccine_int.h"
 
 static const char base36[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
@@ -85,21 +86,6 @@ static const char *issuer_name(const char *jurisdiction)
                                              : "Health Bureau, Macao SAR";
 }
 
-static int prophylaxis_of(hb_store *store, const char *product, char out[32])
-{
-    hb_stmt *st;
-    int rc =
-        hb_store_prepare(store, &st, "SELECT prophylaxis FROM hb_vaccine_products WHERE code = ?");
-    if (rc < 0)
-        return rc;
-    hb_stmt_bind_cstr(st, 1, product);
-    rc = hb_stmt_step(st);
-    if (rc == HB_STORE_ROW)
-        snprintf(out, 32, "%s", hb_stmt_text(st, 0, NULL));
-    hb_stmt_finalize(st);
-    return rc == HB_STORE_ROW ? 0 : rc < 0 ? rc : hb_error_set(HB_ENOTFOUND, "unknown product");
-}
-
 static json_t *name_json(const hb_vaccine_holder *h, const char *fnt, const char *gnt)
 {
     json_t *nam = json_object();
@@ -137,7 +123,10 @@ int hb_vaccine_dcc_json(hb_store *store, char **json, char uvci[81], const hb_va
     *json = NULL;
     int rc = holder_names(holder, fnt, gnt);
     if (rc == 0)
-        rc = prophylaxis_of(store, dose->product, vp);
+        rc = hb_vaccine__lookup(store, "SELECT prophylaxis FROM hb_vaccine_products WHERE code = ?",
+                                dose->product, vp, sizeof vp);
+    if (rc == HB_ENOTFOUND)
+        rc = hb_error_set(HB_EINVAL, "product: '%s' is not a known product", dose->product);
     if (rc == 0)
         rc = make_uvci(uvci, hb_vaccine_country(issuer_jurisdiction));
     if (rc < 0)
@@ -233,27 +222,10 @@ int hb_vaccine_trust_list(hb_store *store, hb_table **out)
     static const char *const names[] = { "kid", "jurisdiction", "not_after", "added_at", "sha256" };
     static const hb_col_kind kinds[] = { HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
                                          HB_COL_TEXT };
-    hb_stmt *st;
-    int rc = hb_table_new(out, 5, names, kinds);
-    if (rc < 0)
-        return rc;
-    rc = hb_store_prepare(store, &st,
-                          "SELECT kid, jurisdiction, not_after, added_at, sha256 FROM "
-                          "hb_vaccine_trust ORDER BY jurisdiction, not_after, kid");
-    while (rc >= 0 && (rc = hb_stmt_step(st)) == HB_STORE_ROW) {
-        const char *cells[5];
-        for (int i = 0; i < 5; i++)
-            cells[i] = hb_stmt_text(st, i, NULL);
-        rc = hb_table_add_row(*out, cells);
-    }
-    if (st)
-        hb_stmt_finalize(st);
-    if (rc < 0) {
-        hb_table_free(*out);
-        *out = NULL;
-        return rc;
-    }
-    return 0;
+    return hb_store_query_table(store,
+                                "SELECT kid, jurisdiction, not_after, added_at, sha256 FROM "
+                                "hb_vaccine_trust ORDER BY jurisdiction, not_after, kid",
+                                NULL, 0, 5, names, kinds, out);
 }
 
 int hb_vaccine_trust_load(hb_store *store, hb_dcc_trust **out)

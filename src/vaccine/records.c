@@ -16,6 +16,7 @@
 #include "util/limits.h"
 #include "util/parse.h"
 #include "vaccine/vaccine.h"
+#include "vaccine/vaccine_int.h"
 
 static const char *const dose_cols[] = {
     "person", "residence",       "product", "manufacturer", "dose_number", "series_doses",
@@ -38,15 +39,13 @@ static bool is_pseudonym(const char *s)
     return n >= 8 && n <= HB_VACCINE_PERSON_MAX;
 }
 
-/* The product's manufacturer (""-terminated into out) or HB_ENOTFOUND. */
-static int product_manufacturer(hb_store *store, const char *product, char *out, size_t size)
+int hb_vaccine__lookup(hb_store *store, const char *sql, const char *key, char *out, size_t size)
 {
     hb_stmt *st;
-    int rc =
-        hb_store_prepare(store, &st, "SELECT manufacturer FROM hb_vaccine_products WHERE code = ?");
+    int rc = hb_store_prepare(store, &st, sql);
     if (rc < 0)
         return rc;
-    hb_stmt_bind_cstr(st, 1, product);
+    hb_stmt_bind_cstr(st, 1, key);
     rc = hb_stmt_step(st);
     if (rc == HB_STORE_ROW)
         snprintf(out, size, "%s", hb_stmt_text(st, 0, NULL));
@@ -54,24 +53,12 @@ static int product_manufacturer(hb_store *store, const char *product, char *out,
     return rc == HB_STORE_ROW ? 0 : rc < 0 ? rc : HB_ENOTFOUND;
 }
 
-static int region_jurisdiction(hb_store *store, const char *region, char out[3])
-{
-    hb_stmt *st;
-    int rc = hb_store_prepare(store, &st, "SELECT jurisdiction FROM hb_regions WHERE code = ?");
-    if (rc < 0)
-        return rc;
-    hb_stmt_bind_cstr(st, 1, region);
-    rc = hb_stmt_step(st);
-    if (rc == HB_STORE_ROW)
-        snprintf(out, 3, "%s", hb_stmt_text(st, 0, NULL));
-    hb_stmt_finalize(st);
-    return rc == HB_STORE_ROW ? 0 : rc < 0 ? rc : HB_ENOTFOUND;
-}
-
 static int check_references(hb_store *store, hb_vaccine_dose *d)
 {
     char maker[HB_VACCINE_CODE_MAX + 1], j[3];
-    int rc = product_manufacturer(store, d->product, maker, sizeof maker);
+    int rc =
+        hb_vaccine__lookup(store, "SELECT manufacturer FROM hb_vaccine_products WHERE code = ?",
+                           d->product, maker, sizeof maker);
     if (rc == HB_ENOTFOUND)
         return hb_error_set(HB_EINVAL,
                             "product: '%s' is not a known product (see `healthybay "
@@ -86,7 +73,8 @@ static int check_references(hb_store *store, hb_vaccine_dose *d)
                             d->manufacturer, d->product, maker);
     if (!*d->region)
         return 0;
-    rc = region_jurisdiction(store, d->region, j);
+    rc = hb_vaccine__lookup(store, "SELECT jurisdiction FROM hb_regions WHERE code = ?", d->region,
+                            j, sizeof j);
     if (rc == HB_ENOTFOUND)
         return hb_error_set(HB_EINVAL,
                             "region: '%s' is not a region code (see `healthybay "

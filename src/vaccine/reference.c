@@ -357,32 +357,6 @@ int hb_vaccine_rules_in_force(hb_store *store, const char *jurisdiction, hb_date
     return 0;
 }
 
-static int query_table(hb_store *store, const char *sql, const char *param, size_t ncols,
-                       const char *const *names, const hb_col_kind *kinds, hb_table **out)
-{
-    hb_stmt *st;
-    int rc = hb_table_new(out, ncols, names, kinds);
-    if (rc < 0)
-        return rc;
-    rc = hb_store_prepare(store, &st, sql);
-    for (int i = 1; rc == 0 && i <= (strchr(strchr(sql, '?') + 1, '?') ? 2 : 1); i++)
-        rc = hb_stmt_bind_cstr(st, i, param);
-    while (rc >= 0 && (rc = hb_stmt_step(st)) == HB_STORE_ROW) {
-        const char *cells[16];
-        for (size_t i = 0; i < ncols; i++)
-            cells[i] = hb_stmt_is_null(st, (int)i) ? NULL : hb_stmt_text(st, (int)i, NULL);
-        rc = hb_table_add_row(*out, cells);
-    }
-    if (st)
-        hb_stmt_finalize(st);
-    if (rc < 0) {
-        hb_table_free(*out);
-        *out = NULL;
-        return rc;
-    }
-    return 0;
-}
-
 int hb_vaccine_products(hb_store *store, hb_table **out)
 {
     static const char *const names[] = { "code",           "name_en",     "name_zh_hans",
@@ -390,11 +364,10 @@ int hb_vaccine_products(hb_store *store, hb_table **out)
                                          "in_dcc_valueset" };
     static const hb_col_kind kinds[] = { HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
                                          HB_COL_TEXT, HB_COL_TEXT, HB_COL_INT };
-    return query_table(
-        store,
-        "SELECT code, name_en, name_zh_hans, manufacturer, prophylaxis, platform, "
-        "in_dcc_valueset FROM hb_vaccine_products WHERE CAST(? AS TEXT) IS NULL ORDER BY code",
-        NULL, 7, names, kinds, out);
+    return hb_store_query_table(store,
+                                "SELECT code, name_en, name_zh_hans, manufacturer, prophylaxis, "
+                                "platform, in_dcc_valueset FROM hb_vaccine_products ORDER BY code",
+                                NULL, 0, 7, names, kinds, out);
 }
 
 int hb_vaccine_rules(hb_store *store, const char *jurisdiction, hb_table **out)
@@ -407,11 +380,12 @@ int hb_vaccine_rules(hb_store *store, const char *jurisdiction, hb_table **out)
     static const hb_col_kind kinds[] = { HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
                                          HB_COL_TEXT, HB_COL_INT,  HB_COL_INT,  HB_COL_INT,
                                          HB_COL_INT,  HB_COL_INT };
-    return query_table(
+    const char *const params[] = { jurisdiction, jurisdiction };
+    return hb_store_query_table(
         store,
-        "SELECT jurisdiction, version, effective_from, effective_to, product, "
-        "primary_doses, min_interval_days, full_after_days, validity_days, "
-        "booster_validity_days FROM hb_vaccine_rules WHERE CAST(? AS TEXT) IS NULL OR "
-        "jurisdiction = ? ORDER BY jurisdiction, effective_from, product",
-        jurisdiction, 10, names, kinds, out);
+        "SELECT jurisdiction, version, effective_from, effective_to, product, primary_doses, "
+        "min_interval_days, full_after_days, validity_days, booster_validity_days FROM "
+        "hb_vaccine_rules WHERE CAST(? AS TEXT) IS NULL OR jurisdiction = ? ORDER BY "
+        "jurisdiction, effective_from, product",
+        params, 2, 10, names, kinds, out);
 }

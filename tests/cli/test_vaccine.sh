@@ -10,6 +10,12 @@ check_eq "$(stat -c %a "$WORK/gd/pseudonym.key")" 600 "pseudonym secret mode"
 grep -q "PRIVATE" "$WORK/keys.log" && fail "a private key was printed"
 expect_exit 1 "$HB" vaccine keys generate --db "$DB" --jurisdiction GD --dir "$WORK/gd"
 
+"$HB" vaccine products --db "$DB" --format csv | grep -q '^GBA-KCONVAC,.*,0$' ||
+    fail "GBA product missing from the DCC value sets"
+check_eq "$("$HB" vaccine rules --db "$DB" --jurisdiction HK --format csv | grep -c ',HK-2022.1,')" 9 \
+    "HK-2022.1 rows"
+"$HB" vaccine trust list --db "$DB" --format csv | grep -q ',GD,' || fail "DSC in the trust list"
+
 P=$("$HB" vaccine pseudonym --secret "$WORK/gd/pseudonym.key" --jurisdiction GD \
     --document-type HKID --number 'A123456(7)')
 case "$P" in GD-????????????????????????????????) ;; *) fail "pseudonym '$P'" ;; esac
