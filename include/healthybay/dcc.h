@@ -101,7 +101,7 @@ void hb_dcc_kid_of(uint8_t kid[HB_DCC_KID_LEN], const uint8_t *der, size_t len);
 /*
  * Verify text ("HC1:…", exactly as scanned) at time at (Unix seconds). Fills *result (always
  * disposed by the caller, also on failure). Returns 0 when the verification ran (see
- * result->valid), HB_ENOMEM when it could not.
+ * result->valid), HB_ENOMEM when it could not, HB_EINVAL when trust or text is NULL.
  */
 int hb_dcc_verify(hb_dcc_result *result, const hb_dcc_trust *trust, const char *text, size_t len,
                   int64_t at, unsigned flags);

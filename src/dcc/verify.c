@@ -221,6 +221,8 @@ int hb_dcc_verify(hb_dcc_result *result, const hb_dcc_trust *trust, const char *
                   int64_t at, unsigned flags)
 {
     memset(result, 0, sizeof *result);
+    if (!trust || (!text && len))
+        return hb_error_set(HB_EINVAL, "hb_dcc_verify: trust list and text are required");
     uint8_t *cose;
     size_t cose_len;
     hb_dcc_reason reason;
