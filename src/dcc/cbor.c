@@ -127,11 +127,12 @@ static int skip_elements(hb_cbor *r, const hb_cbor_item *item, int depth)
 {
     uint64_t per = item->major == HB_CBOR_MAP ? 2 : 1;
     if (item->indefinite) {
-        for (uint64_t i = 0; !hb_cbor_break(r); i++) {
-            int rc = hb_cbor_skip_next(r, depth + 1);
-            if (rc < 0)
-                return rc;
-        }
+        while (!hb_cbor_break(r))
+            for (uint64_t k = 0; k < per; k++) { /* a map's break may only follow a value */
+                int rc = hb_cbor_skip_next(r, depth + 1);
+                if (rc < 0)
+                    return rc;
+            }
         return 0;
     }
     /* Each element takes at least one byte, so a count beyond the data left is an error. */
