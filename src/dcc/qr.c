@@ -44,7 +44,8 @@ static int put_be32(hb_buf *b, uint32_t v)
 static int put_chunk(hb_buf *b, const char type[4], const uint8_t *data, size_t len)
 {
     uLong crc = crc32(crc32(0, NULL, 0), (const Bytef *)type, 4);
-    crc = crc32(crc, data, (uInt)len);
+    if (len) /* crc32(crc, NULL, 0) is not a no-op: it returns the initial value */
+        crc = crc32(crc, data, (uInt)len);
     int rc = put_be32(b, (uint32_t)len);
     if (rc == 0 && (rc = hb_buf_put(b, type, 4)) == 0 && (rc = hb_buf_put(b, data, len)) == 0)
         rc = put_be32(b, (uint32_t)crc);

@@ -55,6 +55,9 @@ check_eq "$(tail -n 1 "$WORK/cov.csv")" "2021-08-20,HK,*,2,1" "coverage row"
 head -c 4 "$WORK/cert.txt" | grep -q "HC1:" || fail "cert.txt"
 check_eq "$(head -c 4 "$WORK/cert.png" | tail -c 3)" "PNG" "PNG signature"
 grep -q "<svg" "$WORK/cert.svg" || fail "SVG"
+# The PNG scans back to exactly the certificate text (ZBar, as a phone's scanner would).
+command -v zbarimg >/dev/null || fail "zbarimg is missing (scripts/install-deps.sh installs zbar-tools)"
+check_eq "$(zbarimg --nodbus --raw -q "$WORK/cert.png")" "$(cat "$WORK/cert.txt")" "QR scanned back"
 
 # Verify offline with the DSC file, and through the database trust list.
 "$HB" vaccine verify --trust-cert "$WORK/gd/dsc.pem" "$(cat "$WORK/cert.txt")" >"$WORK/v.json" ||

@@ -370,6 +370,20 @@ TEST(dcc__qr_png_and_svg)
     CHECK_INT_EQ(raw_len, (uLongf)(w + 1) * w);
     CHECK_INT_EQ(raw[1], 255); /* quiet zone is white */
     free(raw);
+    /* Every chunk's CRC-32 (over type and data) is right, and IEND ends the file. */
+    size_t at = 8, chunks = 0;
+    while (at + 12 <= png_len) {
+        uint32_t n = (uint32_t)png[at] << 24 | (uint32_t)png[at + 1] << 16 |
+                     (uint32_t)png[at + 2] << 8 | png[at + 3];
+        const uint8_t *c = png + at + 8 + n;
+        uint32_t stored = (uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 | (uint32_t)c[2] << 8 | c[3];
+        CHECK_INT_EQ(stored, crc32(0, png + at + 4, n + 4));
+        chunks++;
+        at += 12 + n;
+    }
+    CHECK_INT_EQ(at, png_len);
+    CHECK_INT_EQ(chunks, 3);
+    CHECK(memcmp(png + png_len - 8, "IEND\xae\x42\x60\x82", 8) == 0);
     hb_dcc_free(png);
     char *svg;
     size_t svg_len;
