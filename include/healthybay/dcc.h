@@ -109,7 +109,8 @@ int hb_dcc_verify(hb_dcc_result *result, const hb_dcc_trust *trust, const char *
 /* A signing key: a private key (EC P-256 or RSA) and its DSC. */
 typedef struct hb_dcc_signer hb_dcc_signer;
 
-/* Load a PEM private key and the PEM or DER DSC that certifies it; they must match. */
+/* Load a PEM private key and the PEM or DER DSC that certifies it; they must match. HB_EPERM when
+ * the key file is readable by group or others. */
 int hb_dcc_signer_load(hb_dcc_signer **out, const char *key_path, const char *cert_path);
 void hb_dcc_signer_free(hb_dcc_signer *signer);
 /* The kid of the signer's DSC. */

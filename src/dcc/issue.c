@@ -8,6 +8,7 @@
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "dcc/base45.h"
@@ -38,11 +39,19 @@ static int read_file(hb_buf *out, const char *path)
     return rc;
 }
 
+/* Like ssh with its identity files, refuse a private key that others may read: it may already
+ * have leaked, and using it would hide that. */
 static EVP_PKEY *load_key(const char *path)
 {
     FILE *f = fopen(path, "rb");
+    struct stat st;
     if (!f) {
         hb_error_set(HB_ENOTFOUND, "%s: cannot open", path);
+        return NULL;
+    }
+    if (fstat(fileno(f), &st) != 0 || (st.st_mode & 077)) {
+        fclose(f);
+        hb_error_set(HB_EPERM, "%s: private key readable by group or others (chmod 600)", path);
         return NULL;
     }
     EVP_PKEY *key = PEM_read_PrivateKey(f, NULL, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <openssl/hmac.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/error.h"
 #include "vaccine/vaccine.h"
@@ -51,8 +52,13 @@ int hb_vaccine_pseudonym(char *out, const char *jurisdiction, const uint8_t *sec
 int hb_vaccine_read_secret(uint8_t *secret, size_t *len, size_t max, const char *path)
 {
     FILE *f = fopen(path, "r");
+    struct stat st;
     if (!f)
         return hb_error_set(HB_ENOTFOUND, "%s: cannot open the pseudonym secret", path);
+    if (fstat(fileno(f), &st) != 0 || (st.st_mode & 077)) {
+        fclose(f);
+        return hb_error_set(HB_EPERM, "%s: secret readable by group or others (chmod 600)", path);
+    }
     char hex[256];
     size_t n = fread(hex, 1, sizeof hex - 1, f);
     fclose(f);

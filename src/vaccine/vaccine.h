@@ -148,7 +148,8 @@ int hb_vaccine_coverage(hb_store *store, const hb_vaccine_coverage_query *query,
 int hb_vaccine_pseudonym(char *out, const char *jurisdiction, const uint8_t *secret,
                          size_t secret_len, const char *document_type, const char *number);
 
-/* Read a secret written by hb_dcc_write_secret (hex); *len gets its size. */
+/* Read a secret written by hb_dcc_write_secret (hex); *len gets its size. HB_EPERM when the file
+ * is readable by group or others. */
 int hb_vaccine_read_secret(uint8_t *secret, size_t *len, size_t max, const char *path);
 
 /* The certificate holder, given at issuance and never stored. */

@@ -132,6 +132,9 @@ static void setup(fixture *f, int64_t not_before, int days)
     struct stat st;
     CHECK(stat(key, &st) == 0);
     CHECK_INT_EQ(st.st_mode & 0777, 0600); /* private keys readable by their owner only */
+    CHECK(chmod(key, 0640) == 0);
+    CHECK_FAILS(hb_dcc_signer_load(&f->signer, key, cert), HB_EPERM, "chmod 600");
+    CHECK(chmod(key, 0600) == 0);
     CHECK_OK(hb_dcc_signer_load(&f->signer, key, cert));
     CHECK_OK(hb_dcc_trust_new(&f->trust));
     size_t len;
