@@ -138,9 +138,11 @@ static int emit_group(hb_table *t, const person_fact *f, size_t n, hb_date *firs
 
 static int emit(hb_table *t, facts *f, const hb_vaccine_coverage_query *q)
 {
+    if (f->n == 0)
+        return 0; /* no doses: no rows (and qsort must not see a NULL array) */
     qsort(f->v, f->n, sizeof *f->v, by_group);
-    hb_date *first = hb_mallocarray(f->n ? f->n : 1, sizeof *first);
-    hb_date *complete = hb_mallocarray(f->n ? f->n : 1, sizeof *complete);
+    hb_date *first = hb_mallocarray(f->n, sizeof *first);
+    hb_date *complete = hb_mallocarray(f->n, sizeof *complete);
     int rc = first && complete ? 0 : HB_ENOMEM;
     for (size_t i = 0, j; rc == 0 && i < f->n; i = j) {
         for (j = i + 1; j < f->n && by_group(&f->v[i], &f->v[j]) == 0; j++)
