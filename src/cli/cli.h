@@ -4,7 +4,8 @@
  * Anatomy of a command: a file src/cli/cmd_<group>.c defines `static int run_x(int argc, char
  * **argv)` and exports its hb_cli_command entries (name, summary, help); main.c lists them in the
  * command table. A command parses its own options with hb_cli_getopt(), returns 0 on success,
- * 1 on failure (after printing one message through hb_cli_fail()) and 2 on a usage error.
+ * 1 on failure (after printing one message through hb_cli_fail()) and 2 on a usage error. A
+ * command that answers a yes/no question exits 0 for yes and 3 (HB_EXIT_NO) for no.
  */
 #ifndef HB_CLI_CLI_H
 #define HB_CLI_CLI_H
@@ -19,6 +20,7 @@
 #define HB_EXIT_OK    0
 #define HB_EXIT_FAIL  1
 #define HB_EXIT_USAGE 2
+#define HB_EXIT_NO    3 /* a yes/no question (registry may-use …) answered no */
 
 typedef struct hb_cli_command {
     const char *name;    /* "regions", "db migrate" */
@@ -83,6 +85,15 @@ extern const hb_cli_command hb_cmd_regions, hb_cmd_diseases, hb_cmd_holidays;
 extern const hb_cli_command hb_cmd_demo, hb_cmd_ingest, hb_cmd_bulletin;
 extern const hb_cli_command hb_cmd_alerts, hb_cmd_alert;
 extern const hb_cli_command hb_cmd_rt, hb_cmd_forecast, hb_cmd_backtest;
+extern const hb_cli_command hb_cmd_registry_import, hb_cmd_registry_list, hb_cmd_registry_history,
+    hb_cmd_registry_may_use, hb_cmd_registry_may_practise, hb_cmd_registry_expiring,
+    hb_cmd_registry_usage, hb_cmd_registry_accreditations, hb_cmd_registry_fhir;
+extern const hb_cli_command hb_cmd_blood_antigens, hb_cmd_blood_rare_types, hb_cmd_blood_centres,
+    hb_cmd_blood_din, hb_cmd_blood_donors_import, hb_cmd_blood_units_import,
+    hb_cmd_blood_donors_list, hb_cmd_blood_units_list, hb_cmd_blood_search,
+    hb_cmd_blood_request_new, hb_cmd_blood_request_offer, hb_cmd_blood_request_decline,
+    hb_cmd_blood_request_accept, hb_cmd_blood_request_ship, hb_cmd_blood_request_receive,
+    hb_cmd_blood_request_cancel, hb_cmd_blood_request_show, hb_cmd_blood_requests;
 extern const hb_cli_command hb_cmd_vaccine_import, hb_cmd_vaccine_status, hb_cmd_vaccine_coverage,
     hb_cmd_vaccine_products, hb_cmd_vaccine_rules, hb_cmd_vaccine_pseudonym,
     hb_cmd_vaccine_keys_generate, hb_cmd_vaccine_trust_add, hb_cmd_vaccine_trust_list,

@@ -26,6 +26,33 @@ static const hb_cli_command *const commands[] = {
     &hb_cmd_rt,
     &hb_cmd_forecast,
     &hb_cmd_backtest,
+    &hb_cmd_registry_import,
+    &hb_cmd_registry_list,
+    &hb_cmd_registry_history,
+    &hb_cmd_registry_may_use,
+    &hb_cmd_registry_may_practise,
+    &hb_cmd_registry_expiring,
+    &hb_cmd_registry_usage,
+    &hb_cmd_registry_accreditations,
+    &hb_cmd_registry_fhir,
+    &hb_cmd_blood_search,
+    &hb_cmd_blood_donors_import,
+    &hb_cmd_blood_units_import,
+    &hb_cmd_blood_donors_list,
+    &hb_cmd_blood_units_list,
+    &hb_cmd_blood_request_new,
+    &hb_cmd_blood_request_offer,
+    &hb_cmd_blood_request_decline,
+    &hb_cmd_blood_request_accept,
+    &hb_cmd_blood_request_ship,
+    &hb_cmd_blood_request_receive,
+    &hb_cmd_blood_request_cancel,
+    &hb_cmd_blood_request_show,
+    &hb_cmd_blood_requests,
+    &hb_cmd_blood_antigens,
+    &hb_cmd_blood_rare_types,
+    &hb_cmd_blood_centres,
+    &hb_cmd_blood_din,
     &hb_cmd_vaccine_import,
     &hb_cmd_vaccine_status,
     &hb_cmd_vaccine_coverage,
@@ -51,7 +78,7 @@ static void print_help(FILE *out)
           "Commands:\n",
           out);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-22s %s\n", commands[i]->name, commands[i]->summary);
+        fprintf(out, "  %-24s %s\n", commands[i]->name, commands[i]->summary);
     fputs("\n"
           "The database is a SQLite file (--db FILE, or $HEALTHYBAY_DB, default ./healthybay.db)\n"
           "or PostgreSQL (--db postgresql://user@host:port/dbname).\n"

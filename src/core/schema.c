@@ -3,14 +3,19 @@
  */
 #include "core/schema.h"
 
+#include "blood/reference.h"
 #include "core/refdata.h"
+#include "registry/registry.h"
 #include "vaccine/vaccine.h"
 
 /* Generated from src/store/migrations/ by tools/embed.c. */
 extern const unsigned char hb_sql_0001_reference[];
 extern const unsigned char hb_sql_0003_warn_counts[];
 extern const unsigned char hb_sql_0004_warn_alerts[];
-extern const unsigned char hb_sql_0005_vaccine_records[];
+extern const unsigned char hb_sql_0005_registry[];
+extern const unsigned char hb_sql_0007_blood_reference[];
+extern const unsigned char hb_sql_0009_blood_registry[];
+extern const unsigned char hb_sql_0010_vaccine_records[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
@@ -18,9 +23,19 @@ static const hb_migration migrations[] = {
     { 3, "warn", "surveillance counts and their revisions", (const char *)hb_sql_0003_warn_counts,
       NULL, NULL },
     { 4, "warn", "alerts and their history", (const char *)hb_sql_0004_warn_alerts, NULL, NULL },
-    { 5, "vaccine", "vaccination records, rules, trust list",
-      (const char *)hb_sql_0005_vaccine_records, NULL, NULL },
-    { 6, "vaccine", "load vaccine products and recognition rules (data/vaccine_*.csv)", NULL,
+    { 5, "registry", "registries: medicines and devices, practitioners, accreditation",
+      (const char *)hb_sql_0005_registry, NULL, NULL },
+    { 6, "registry", "load registry rule data (data/registry/*.csv)", NULL, hb_registry_load_rules,
+      "registry-rules-1" },
+    { 7, "blood", "rare-blood reference tables", (const char *)hb_sql_0007_blood_reference, NULL,
+      NULL },
+    { 8, "blood", "load rare-blood reference data (data/blood/)", NULL, hb_blood_reference_load,
+      "blood-reference-1" },
+    { 9, "blood", "rare-donor registry, units and requests",
+      (const char *)hb_sql_0009_blood_registry, NULL, NULL },
+    { 10, "vaccine", "vaccination records, rules, trust list",
+      (const char *)hb_sql_0010_vaccine_records, NULL, NULL },
+    { 11, "vaccine", "load vaccine products and recognition rules (data/vaccine_*.csv)", NULL,
       hb_vaccine_load_reference, "vaccine-reference-1" },
 };
 

@@ -258,6 +258,8 @@ int hb_store_query_table(hb_store *store, const char *sql, const char *const *pa
 {
     hb_stmt *st;
     hb_table *t;
+    if (ncols > 32)
+        return hb_error_set(HB_ERROR, "a listing has at most 32 columns");
     int rc = hb_table_new(&t, ncols, names, kinds);
     if (rc < 0)
         return rc;

@@ -65,6 +65,34 @@
 #define HB_SQL_PARAMS_MAX 64
 #endif
 
+/* One field of a registry import (names, indications, scope): long enough for a paragraph of
+ * free text, short enough that a missing quote cannot turn a file into one field. */
+#ifndef HB_REGISTRY_TEXT_MAX
+#define HB_REGISTRY_TEXT_MAX 4000
+#endif
+
+/* Rows in one registry import file. The registries hold thousands of items (71 designated
+ * institutions and 140 products by 2025; a few thousand cross-border practitioners); monthly
+ * usage for every product at every institution for decades stays far below this. */
+#ifndef HB_REGISTRY_ROWS_MAX
+#define HB_REGISTRY_ROWS_MAX 1000000
+#endif
+
+/* One value read back from the registry for a rule check (codes, dates, a status reason). */
+#ifndef HB_REGISTRY_VALUE_MAX
+#define HB_REGISTRY_VALUE_MAX 512
+#endif
+
+/* Columns of one registry import kind (the widest, schemes, has 13). */
+#ifndef HB_REGISTRY_COLS_MAX
+#define HB_REGISTRY_COLS_MAX 16
+#endif
+
+/* Days ahead an expiry alert may look: ten years. */
+#ifndef HB_REGISTRY_EXPIRY_DAYS_MAX
+#define HB_REGISTRY_EXPIRY_DAYS_MAX 3660
+#endif
+
 /* Posterior draws pooled per window by EpiEstim's uncertain_si (n1 * n2). The default is 25,000;
  * 10^7 doubles are 80 MB, the most one Rt estimate should hold in memory. */
 #ifndef HB_RT_SAMPLES_MAX
@@ -128,14 +156,66 @@
 #define HB_VACCINE_RULES_MAX 4096
 #endif
 
+/* ---- Rare blood (src/blood, include/healthybay/blood.h) ---- */
+
+/* Profiles (units and donors) in one search index: ids are 32-bit, and 100 million is more than
+ * every person of the Greater Bay Area (86 million), let alone its rare donors and frozen units. */
+#ifndef HB_BLOOD_PROFILES_MAX
+#define HB_BLOOD_PROFILES_MAX 100000000u
+#endif
+
+/* Sites (blood centres and storage sites) in one index: a query keeps one distance per site on
+ * the stack. The three jurisdictions have a few dozen blood centres and stations. */
+#ifndef HB_BLOOD_SITES_MAX
+#define HB_BLOOD_SITES_MAX 4096
+#endif
+
+/* Hits one search returns: a blood bank reads a short list; 10,000 lets an export take all
+ * matches of a common requirement without letting one request sort the whole registry. */
+#ifndef HB_BLOOD_HITS_MAX
+#define HB_BLOOD_HITS_MAX 10000
+#endif
+
+/* A phenotype as text ("C+ c- E- e+ K- Jk(a-b-) Fy(a+b-) Mia-"): every antigen we type, written
+ * out, fits in about 400 bytes. */
+#ifndef HB_BLOOD_PHENOTYPE_TEXT_MAX
+#define HB_BLOOD_PHENOTYPE_TEXT_MAX 2048
+#endif
+
+/* A free-text note on a request step (why a request was declined, shipping details). */
+#ifndef HB_BLOOD_NOTE_MAX
+#define HB_BLOOD_NOTE_MAX 2000
+#endif
+
+/* Rows in one registry import file: a blood centre's whole rare-donor registry or frozen
+ * inventory is thousands to a few hundred thousand rows. */
+#ifndef HB_BLOOD_IMPORT_ROWS_MAX
+#define HB_BLOOD_IMPORT_ROWS_MAX 5000000
+#endif
+
 #if HB_ERROR_MESSAGE_MAX < 128
 #error "HB_ERROR_MESSAGE_MAX must leave room for a file name, a position and a reason"
 #endif
 #if HB_CSV_FIELD_MAX > HB_CSV_RECORD_MAX
 #error "a CSV field cannot be larger than a CSV record"
 #endif
+#if HB_BLOOD_SITES_MAX > 65536
+#error "site numbers are 16-bit in a blood profile"
+#endif
+#if HB_BLOOD_PROFILES_MAX > 4294967295u
+#error "blood profile ids are 32-bit"
+#endif
 #if HB_CSV_FIELDS_MAX < 16
 #error "HB_CSV_FIELDS_MAX is too small for the reference data files"
+#endif
+#if HB_REGISTRY_TEXT_MAX > HB_CSV_FIELD_MAX
+#error "a registry field cannot be longer than a CSV field"
+#endif
+#if HB_REGISTRY_COLS_MAX < 12 || HB_REGISTRY_COLS_MAX > HB_CSV_FIELDS_MAX
+#error "HB_REGISTRY_COLS_MAX must hold the widest registry kind and fit in a CSV record"
+#endif
+#if HB_REGISTRY_VALUE_MAX < 64
+#error "HB_REGISTRY_VALUE_MAX must hold a code (64 characters)"
 #endif
 #if HB_RT_SAMPLES_MAX < 25000
 #error "HB_RT_SAMPLES_MAX must allow EpiEstim's default uncertain_si (n1 = 500, n2 = 50)"
