@@ -35,7 +35,7 @@ static const hb_migration migrations[] = {
       (const char *)hb_sql_0009_blood_registry, NULL, NULL },
     { 10, "vaccine", "vaccination records, rules, trust list",
       (const char *)hb_sql_0010_vaccine_records, NULL, NULL },
-    { 11, "vaccine", "load vaccine products and recognition rules (data/vaccine_*.csv)", NULL,
+    { 11, "vaccine", "load vaccine products and recognition rules (data/vaccine/*.csv)", NULL,
       hb_vaccine_load_reference, "vaccine-reference-1" },
 };
 

@@ -17,8 +17,9 @@
 #include "util/parse.h"
 #include "vaccine/vaccine.h"
 
-extern const hb_embedded_file hb_refdata_files[];
-extern const size_t hb_refdata_files_count;
+/* data/vaccine/*.csv, compiled in by src/CMakeLists.txt. */
+extern const hb_embedded_file hb_data_vaccine[];
+extern const size_t hb_data_vaccine_count;
 
 static const char *const product_cols[] = { "code",         "name_en",      "name_zh_hans",
                                             "name_zh_hant", "manufacturer", "manufacturer_name",
@@ -191,7 +192,7 @@ static int parse_rule(hb_store *store, const hb_csv *csv, hb_vaccine_rule *r)
     if (rc < 0)
         return rc;
     if (!exists)
-        return hb_csv_error(csv, 4, "'%s' is not a known product (vaccine_products.csv)", v);
+        return hb_csv_error(csv, 4, "'%s' is not a known product (data/vaccine/products.csv)", v);
     snprintf(r->product, sizeof r->product, "%s", v);
     if ((rc = days_field(csv, 5, false, 1, &r->primary_doses)) < 0 ||
         (rc = days_field(csv, 6, false, 0, &r->min_interval_days)) < 0 ||
@@ -282,15 +283,15 @@ int hb_vaccine_rules_load(hb_store *store, const char *name, const char *data, s
 int hb_vaccine_load_reference(hb_store *store)
 {
     const hb_embedded_file *products =
-        hb_embedded_find(hb_refdata_files, hb_refdata_files_count, "vaccine_products.csv");
+        hb_embedded_find(hb_data_vaccine, hb_data_vaccine_count, "products.csv");
     const hb_embedded_file *rules =
-        hb_embedded_find(hb_refdata_files, hb_refdata_files_count, "vaccine_rules.csv");
+        hb_embedded_find(hb_data_vaccine, hb_data_vaccine_count, "rules.csv");
     if (!products || !rules)
         return hb_error_set(HB_ERROR, "vaccine reference data missing from this build");
-    int rc = load_file(store, "data/vaccine_products.csv", products->data, products->size,
+    int rc = load_file(store, "data/vaccine/products.csv", products->data, products->size,
                        product_cols, NPRODUCT_COLS, check_product_row, store_product);
     if (rc == 0)
-        rc = hb_vaccine_rules_load(store, "data/vaccine_rules.csv", rules->data, rules->size);
+        rc = hb_vaccine_rules_load(store, "data/vaccine/rules.csv", rules->data, rules->size);
     return rc;
 }
 

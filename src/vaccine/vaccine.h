@@ -8,7 +8,7 @@
  *
  * Data (tables in migration 0002_vaccine.sql):
  *   products   the DCC value-set products plus GBA products missing from it (data/, GBA-…)
- *   rules      recognition rules per jurisdiction as versioned data (data/vaccine_rules.csv)
+ *   rules      recognition rules per jurisdiction as versioned data (data/vaccine/rules.csv)
  *   doses      one row per dose: pseudonymous person, residence, product, dose n of m, date,
  *              administering jurisdiction, site
  *   trust      document-signer certificates of the three authorities (and foreign ones)
@@ -187,9 +187,9 @@ int hb_vaccine_trust_load(hb_store *store, struct hb_dcc_trust **out);
 int hb_vaccine_products(hb_store *store, hb_table **out);
 int hb_vaccine_rules(hb_store *store, const char *jurisdiction, hb_table **out);
 
-/* Migration step: load data/vaccine_products.csv and data/vaccine_rules.csv (embedded). */
+/* Migration step: load data/vaccine/products.csv and data/vaccine/rules.csv (embedded). */
 int hb_vaccine_load_reference(hb_store *store);
-/* Load a rules file (the same columns as data/vaccine_rules.csv): every line checked first, then
+/* Load a rules file (the same columns as data/vaccine/rules.csv): every line checked first, then
  * upserted in one transaction. Rule versions are immutable once used, so a changed row of an
  * existing version is refused (HB_ECONFLICT): publish a new version instead. */
 int hb_vaccine_rules_load(hb_store *store, const char *name, const char *data, size_t len);
