@@ -17,7 +17,7 @@
 #include "util/parse.h"
 #include "vaccine/vaccine.h"
 
-/* data/vaccine/*.csv, compiled in by src/CMakeLists.txt. */
+/* The files of data/vaccine/, compiled in by src/CMakeLists.txt. */
 extern const hb_embedded_file hb_data_vaccine[];
 extern const size_t hb_data_vaccine_count;
 
