@@ -94,6 +94,13 @@ extern const hb_cli_command hb_cmd_blood_antigens, hb_cmd_blood_rare_types, hb_c
     hb_cmd_blood_request_new, hb_cmd_blood_request_offer, hb_cmd_blood_request_decline,
     hb_cmd_blood_request_accept, hb_cmd_blood_request_ship, hb_cmd_blood_request_receive,
     hb_cmd_blood_request_cancel, hb_cmd_blood_request_show, hb_cmd_blood_requests;
+extern const hb_cli_command hb_cmd_claims_submit, hb_cmd_claims_import, hb_cmd_claims_adjudicate;
+extern const hb_cli_command hb_cmd_claims_list, hb_cmd_claims_show, hb_cmd_claims_reverse;
+extern const hb_cli_command hb_cmd_rates_import, hb_cmd_rates_list;
+extern const hb_cli_command hb_cmd_settlement_run, hb_cmd_settlement_statements;
+extern const hb_cli_command hb_cmd_settle_reference, hb_cmd_settle_accounts, hb_cmd_settle_verify;
+extern const hb_cli_command hb_cmd_vouchers_credit, hb_cmd_vouchers_balance;
+extern const hb_cli_command hb_cmd_vouchers_statement;
 extern const hb_cli_command hb_cmd_vaccine_import, hb_cmd_vaccine_status, hb_cmd_vaccine_coverage,
     hb_cmd_vaccine_products, hb_cmd_vaccine_rules, hb_cmd_vaccine_pseudonym,
     hb_cmd_vaccine_keys_generate, hb_cmd_vaccine_trust_add, hb_cmd_vaccine_trust_list,

@@ -6,6 +6,8 @@
 #include "blood/reference.h"
 #include "core/refdata.h"
 #include "registry/registry.h"
+#include "settle/ledger.h"
+#include "settle/rules.h"
 #include "vaccine/vaccine.h"
 
 /* Generated from src/store/migrations/ by tools/embed.c. */
@@ -15,7 +17,10 @@ extern const unsigned char hb_sql_0004_warn_alerts[];
 extern const unsigned char hb_sql_0005_registry[];
 extern const unsigned char hb_sql_0007_blood_reference[];
 extern const unsigned char hb_sql_0009_blood_registry[];
-extern const unsigned char hb_sql_0010_vaccine_records[];
+extern const unsigned char hb_sql_0010_settle_rules[];
+extern const unsigned char hb_sql_0011_settle_ledger[];
+extern const unsigned char hb_sql_0012_settle_claims[];
+extern const unsigned char hb_sql_0015_vaccine_records[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
@@ -33,9 +38,18 @@ static const hb_migration migrations[] = {
       "blood-reference-1" },
     { 9, "blood", "rare-donor registry, units and requests",
       (const char *)hb_sql_0009_blood_registry, NULL, NULL },
-    { 10, "vaccine", "vaccination records, rules, trust list",
-      (const char *)hb_sql_0010_vaccine_records, NULL, NULL },
-    { 11, "vaccine", "load vaccine products and recognition rules (data/vaccine/*.csv)", NULL,
+    { 10, "settle", "payers, providers, dated rules, members, exchange rates",
+      (const char *)hb_sql_0010_settle_rules, NULL, NULL },
+    { 11, "settle", "double-entry ledger", (const char *)hb_sql_0011_settle_ledger, NULL, NULL },
+    { 12, "settle", "claims, voucher credits, settlement runs, idempotent requests",
+      (const char *)hb_sql_0012_settle_claims, NULL, NULL },
+    { 13, "settle", "history tables are append-only (triggers)", NULL, hb_settle_ledger_protect,
+      "settle-protect-1" },
+    { 14, "settle", "load settlement reference data (data/settle/*.csv)", NULL,
+      hb_settle_reference_load_embedded, "settle-reference-1" },
+    { 15, "vaccine", "vaccination records, rules, trust list",
+      (const char *)hb_sql_0015_vaccine_records, NULL, NULL },
+    { 16, "vaccine", "load vaccine products and recognition rules (data/vaccine/*.csv)", NULL,
       hb_vaccine_load_reference, "vaccine-reference-1" },
 };
 

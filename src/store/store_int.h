@@ -34,17 +34,23 @@ typedef struct hb_store_ops {
 } hb_store_ops;
 
 /* The common head of every backend's store struct. */
+/* Idle prepared statements kept per connection (see store.c). */
+#define HB_STMT_CACHE 64
+
 struct hb_store {
     const hb_store_ops *ops;
     hb_store_kind kind;
     bool in_transaction;
     char describe[256];
+    hb_stmt *cache[HB_STMT_CACHE]; /* idle statements, least recently used first */
+    size_t ncache;
 };
 
 /* The common head of every backend's statement struct. */
 struct hb_stmt {
     hb_store *store;
     int nparams;
+    char *sql; /* the text it was prepared from: its key in the cache (owned) */
 };
 
 int hb_store__sqlite_open(hb_store **out, const char *path, bool create);

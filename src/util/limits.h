@@ -193,6 +193,53 @@
 #define HB_BLOOD_IMPORT_ROWS_MAX 5000000
 #endif
 
+/* Settlement (src/settle/). Amounts are bounded well inside int64 so that a sum of a whole file
+ * of claims, or a product with a rate, is checked rather than trusted: 10^15 minor units is ten
+ * trillion yuan or dollars, far above any real claim, settlement or voucher budget. */
+#ifndef HB_MONEY_MINOR_MAX
+#define HB_MONEY_MINOR_MAX 1000000000000000LL
+#endif
+
+/* Decimal places of an exchange rate or conversion factor: published rates have 4 to 6
+ * (HKMA, PBOC central parity, ECB); 12 leaves room without overflowing 10^scale * quantum. */
+#ifndef HB_RATE_SCALE_MAX
+#define HB_RATE_SCALE_MAX 12
+#endif
+
+/* A daily reference rate older than this many days is stale: it bridges weekends and the
+ * longest public-holiday closures (Chinese New Year, National Day: 7-8 days), not a data gap. */
+#ifndef HB_RATE_AGE_DAYS_MAX
+#define HB_RATE_AGE_DAYS_MAX 10
+#endif
+
+/* Codes and identifiers in settlement (provider, payer, episode, patient pseudonym, item code,
+ * idempotency key): real ones are 10-40 characters; 64 rejects pasted documents. */
+#ifndef HB_SETTLE_ID_MAX
+#define HB_SETTLE_ID_MAX 64
+#endif
+
+/* Items in one claim: an outpatient bill has a handful, a long inpatient stay a few hundred. */
+#ifndef HB_CLAIM_ITEMS_MAX
+#define HB_CLAIM_ITEMS_MAX 500
+#endif
+
+/* Quantity of one claim item (tablets, sessions, days). */
+#ifndef HB_CLAIM_QUANTITY_MAX
+#define HB_CLAIM_QUANTITY_MAX 100000
+#endif
+
+/* Entries in one ledger transfer. A claim posts 2-4; a settlement run posts one per provider and
+ * currency plus one per payment instruction: 100,000 covers every GBA hospital many times. */
+#ifndef HB_TRANSFER_ENTRIES_MAX
+#define HB_TRANSFER_ENTRIES_MAX 100000
+#endif
+
+/* Rows in one settlement-module import file (claims items, members, rates, rules): a month of
+ * cross-border claims of the whole Greater Bay Area is a few hundred thousand lines. */
+#ifndef HB_SETTLE_IMPORT_ROWS_MAX
+#define HB_SETTLE_IMPORT_ROWS_MAX 5000000
+#endif
+
 #if HB_ERROR_MESSAGE_MAX < 128
 #error "HB_ERROR_MESSAGE_MAX must leave room for a file name, a position and a reason"
 #endif
@@ -228,6 +275,13 @@
 #endif
 #if HB_CBOR_DEPTH_MAX < 8
 #error "HB_CBOR_DEPTH_MAX is too small for a DCC (6 levels)"
+#endif
+
+#if HB_RATE_SCALE_MAX > 12
+#error "HB_RATE_SCALE_MAX above 12 lets 10^scale * quantum overflow int64"
+#endif
+#if HB_MONEY_MINOR_MAX > 1000000000000000000LL
+#error "HB_MONEY_MINOR_MAX must leave int64 room for sums of bounded amounts"
 #endif
 
 #endif

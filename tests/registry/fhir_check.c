@@ -155,7 +155,7 @@ static void check_member(checker *c, const json_t *e, const json_t *v, const cha
         problem(c, path, "%s", "empty array");
     for (size_t i = 0; i < json_array_size(v); i++) {
         char item[1024];
-        snprintf(item, sizeof item, "%s[%zu]", path, i);
+        snprintf(item, sizeof item, "%.1000s[%zu]", path, i); /* paths are far shorter */
         check_one(c, e, json_array_get(v, i), item);
     }
 }
