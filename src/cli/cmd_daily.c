@@ -9,80 +9,18 @@
 #include "healthybay/date.h"
 #include "util/clock.h"
 #include "util/progress.h"
-#include "core/signing.h"
-#include "warn/daily.h"
-#include "warn/notify.h"
+#include "warn/schedule.h"
 
 enum { OPT_DATE = HB_OPT_FIRST_FREE, OPT_SINCE, OPT_CONFIG, OPT_KEYS };
-
-/* Today in the Greater Bay Area (UTC+8). */
-static hb_date today_gba(void)
-{
-    char now[HB_TIMESTAMP_STRLEN], local[HB_TIMESTAMP_STRLEN];
-    hb_date today = 0;
-    if (hb_timestamp_add(local, hb_timestamp_now(now), 8 * 3600) == 0)
-        hb_date_parse(&today, local, 10);
-    return today;
-}
-
-typedef struct context {
-    hb_progress progress;
-    const hb_warn_config *cfg;
-    const char *keys;
-    hb_notify_report sent; /* alert notifications of the run */
-} context;
-
-static void on_progress(size_t done, size_t total, void *payload)
-{
-    context *c = payload;
-    hb_progress_update(&c->progress, "screening", done, total, "series");
-}
-
-/* An alert reached the notify level: tell the other two jurisdictions at once. */
-static int on_alert(hb_store *store, int64_t alert_id, hb_alert_level level, void *payload)
-{
-    context *c = payload;
-    hb_notify_report r;
-    if (level < c->cfg->rules.notify_level)
-        return 0;
-    int rc = hb_notify_alert(store, c->keys, alert_id, level, &r);
-    if (rc < 0)
-        return rc;
-    c->sent.sent += r.sent;
-    c->sent.unsigned_ += r.unsigned_;
-    return 0;
-}
-
-/* After a day's run: each jurisdiction's daily notification to the other two. */
-static int notify_day(hb_store *store, context *c, hb_date day)
-{
-    hb_notify_report r;
-    int rc = hb_notify_daily(store, c->keys, day, &r);
-    if (rc == 0 && (r.sent || c->sent.sent))
-        printf("  notifications: %zu daily, %zu alert\n", r.sent, c->sent.sent);
-    if (rc == 0 && (r.unsigned_ || c->sent.unsigned_))
-        printf("  notifications: %zu not sent (no signing key in %s: healthybay keys generate)\n",
-               r.unsigned_ + c->sent.unsigned_, hb_signing_key_dir(c->keys));
-    memset(&c->sent, 0, sizeof c->sent);
-    return rc;
-}
 
 static int parse_date_option(const char *text, hb_date *out)
 {
     return hb_date_parse(out, text, strlen(text));
 }
 
-static void print_report(hb_date day, const hb_warn_run_report *r)
+static void on_progress(size_t done, size_t total, void *payload)
 {
-    char d[HB_DATE_STRLEN];
-    if (r->already_done) {
-        printf("%s: already done\n", hb_date_format(d, day));
-        return;
-    }
-    printf("%s: %zu series, %zu screened (%zu unchanged, %zu not reporting), %zu with alarms, "
-           "%zu alerts opened or raised, %zu Rt estimates, %zu forecasts\n",
-           hb_date_format(d, day), r->series, r->screened, r->unchanged, r->stale, r->alarms,
-           r->alerts_raised, r->rt, r->forecasts);
+    hb_progress_update(payload, "screening", done, total, "series");
 }
 
 static int run_daily(int argc, char **argv)
@@ -97,7 +35,7 @@ static int run_daily(int argc, char **argv)
     };
     hb_cli_common common;
     hb_cli_common_init(&common);
-    hb_date date = today_gba(), since = 0;
+    hb_date date = hb_warn_local_date(hb_time_now()), since = 0;
     bool has_since = false;
     const char *config = getenv("HEALTHYBAY_CONFIG"), *keys = NULL;
     int opt;
@@ -124,18 +62,18 @@ static int run_daily(int argc, char **argv)
     hb_store *store;
     if (hb_cli_open_db(&common, &store) != 0)
         return HB_EXIT_FAIL;
-    context c = { .cfg = &cfg, .keys = keys };
-    hb_progress_init(&c.progress);
-    hb_warn_hooks hooks = { on_progress, on_alert, &c };
+    hb_progress progress;
+    hb_progress_init(&progress);
     int rc = 0;
     for (hb_date d = has_since ? since : date; rc == 0 && d <= date; d++) {
-        hb_warn_run_report report;
-        rc = hb_warn_run(store, &cfg, d, &hooks, &report);
-        hb_progress_finish(&c.progress);
-        if (rc == 0 && (!has_since || report.screened > 0 || d == date))
-            print_report(d, &report);
-        if (rc == 0 && !report.already_done)
-            rc = notify_day(store, &c, d);
+        hb_warn_day_report report;
+        rc = hb_warn_day(store, &cfg, keys, d, on_progress, &progress, &report);
+        hb_progress_finish(&progress);
+        if (rc == 0 && (!has_since || report.run.screened > 0 || d == date)) {
+            char line[512];
+            hb_warn_day_describe(d, &report, keys, line, sizeof line);
+            printf("%s\n", line);
+        }
     }
     hb_store_close(store);
     return rc < 0 ? hb_cli_fail_last() : HB_EXIT_OK;

@@ -280,3 +280,14 @@ int hb_table_write(const hb_table *t, hb_format format, FILE *out)
     hb_buf_dispose(&b);
     return rc;
 }
+
+json_t *hb_table_to_json(const hb_table *table)
+{
+    hb_buf text;
+    hb_buf_init(&text, 0);
+    json_t *doc = NULL;
+    if (hb_table_render(table, HB_FORMAT_JSON, &text) == 0)
+        doc = json_loadb(text.ptr, text.len, 0, NULL);
+    hb_buf_dispose(&text);
+    return doc;
+}

@@ -104,6 +104,7 @@ typedef struct hb_alert_filter {
     const char *jurisdiction; /* NULL = all */
     const char *status;       /* NULL = all; "open" = new, assessing or confirmed */
     const char *disease;      /* NULL = all */
+    int64_t id;               /* 0 = all; else only this alert */
 } hb_alert_filter;
 
 /* Alerts as a table: id, jurisdiction, region, disease, measure, age_group, sex, level,

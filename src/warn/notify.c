@@ -112,21 +112,6 @@ static int send(hb_store *store, const char *key_dir, const message *m, hb_notif
     return rc;
 }
 
-/* A listing as a JSON array of objects (every value a string or null). */
-static json_t *table_json(const hb_table *t)
-{
-    json_t *rows = json_array();
-    for (size_t r = 0; rows && r < hb_table_row_count(t); r++) {
-        json_t *o = json_object();
-        for (size_t c = 0; o && c < hb_table_column_count(t); c++) {
-            const char *v = hb_table_cell(t, r, c);
-            json_object_set_new(o, hb_table_column_name(t, c), v ? json_string(v) : json_null());
-        }
-        json_array_append_new(rows, o);
-    }
-    return rows;
-}
-
 /* The body of J's daily notification: its bulletin for the day and its open alerts. */
 static int daily_body(hb_store *store, const char *j, hb_date date, json_t **out)
 {
@@ -138,14 +123,14 @@ static int daily_body(hb_store *store, const char *j, hb_date date, json_t **out
     int rc = hb_bulletin_build(store, &req, &doc);
     if (rc == 0)
         rc = hb_doc_render(doc, HB_DOC_JSON, &text);
-    hb_alert_filter filter = { j, "open", NULL };
+    hb_alert_filter filter = { j, "open", NULL, 0 };
     if (rc == 0)
         rc = hb_alerts_list(store, &filter, &alerts);
     json_t *bulletin = rc == 0 ? json_loads(hb_buf_cstr(&text), 0, NULL) : NULL;
     char day[HB_DATE_STRLEN];
     if (rc == 0 && bulletin)
         *out = json_pack("{s:s, s:o, s:o}", "date", hb_date_format(day, date), "bulletin", bulletin,
-                         "open_alerts", table_json(alerts));
+                         "open_alerts", hb_table_to_json(alerts));
     if (rc == 0 && (!bulletin || !*out))
         rc = hb_error_set(HB_ENOMEM, "cannot build the daily notification");
     hb_table_free(alerts);
@@ -190,22 +175,14 @@ int hb_notify_alert(hb_store *store, const char *key_dir, int64_t alert_id, hb_a
     memset(report, 0, sizeof *report);
     char id[24], dedup[48], subject[256];
     snprintf(id, sizeof id, "%lld", (long long)alert_id);
-    const char *params[1] = { id };
-    static const char *const names[] = { "id",        "jurisdiction", "region",     "disease",
-                                         "measure",   "age_group",    "sex",        "level",
-                                         "max_level", "status",       "first_date", "last_date",
-                                         "evidence" };
+    hb_alert_filter one = { NULL, NULL, NULL, alert_id };
     hb_table *t = NULL;
     int rc = hb_store_begin(store);
     if (rc == 0)
-        rc = hb_store_query_table(store,
-                                  "SELECT id, jurisdiction, region, disease, measure, age_group,"
-                                  " sex, level, max_level, status, first_date, last_date, evidence"
-                                  " FROM hb_alerts WHERE id = CAST(? AS BIGINT)",
-                                  params, 1, 13, names, NULL, &t);
+        rc = hb_alerts_list(store, &one, &t);
     if (rc == 0 && hb_table_row_count(t) == 0)
         rc = hb_error_set(HB_ENOTFOUND, "no alert %s", id);
-    json_t *rows = rc == 0 ? table_json(t) : NULL;
+    json_t *rows = rc == 0 ? hb_table_to_json(t) : NULL;
     json_t *body = rows ? json_incref(json_array_get(rows, 0)) : NULL;
     json_decref(rows);
     if (rc == 0) {
@@ -381,8 +358,16 @@ int hb_notify_get(hb_store *store, const char *jurisdiction, int64_t id, char **
     if (rc < 0)
         return rc;
     rc = verify(store, &s, &p);
+    char status[HB_ERROR_MESSAGE_MAX + 16] = "verified";
+    if (rc == HB_EPERM) { /* shown as refused, with the stored fields and without the payload */
+        snprintf(status, sizeof status, "refused: %s", hb_error_last());
+        p = json_pack("{s:s, s:s, s:s, s:s}", "kind", s.kind, "from", s.from, "to", s.to,
+                      "created_at", s.created_at);
+        rc = p ? 0 : HB_ENOMEM;
+    }
     if (rc == 0) {
         json_object_set_new(p, "id", json_integer(s.id));
+        json_object_set_new(p, "status", json_string(status));
         json_object_set_new(p, "acknowledged_at",
                             s.acknowledged_at[0] ? json_string(s.acknowledged_at) : json_null());
         json_object_set_new(p, "acknowledged_by",

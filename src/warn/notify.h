@@ -50,8 +50,10 @@ int hb_notify_remind(hb_store *store, const char *key_dir, int reminder_hours,
  */
 int hb_notify_inbox(hb_store *store, const char *jurisdiction, bool all, hb_table **out);
 
-/* One notification as JSON text (its verified payload plus status fields); *json is owned by
- * the caller (hb_free). HB_ENOTFOUND unless it was sent to jurisdiction. */
+/* One notification as JSON text: its verified payload plus id, status ("verified"), and the
+ * acknowledgement; one that does not verify has only the stored kind, from, to, created_at, id
+ * and status "refused: <reason>". *json is owned by the caller (hb_free). HB_ENOTFOUND unless it
+ * was sent to jurisdiction. */
 int hb_notify_get(hb_store *store, const char *jurisdiction, int64_t id, char **json);
 
 /* Acknowledge notification id on behalf of jurisdiction by actor (an organisation or person).

@@ -145,6 +145,11 @@ TEST(notify__tampered_is_refused_and_cannot_be_acknowledged)
     CHECK_CONTAINS(cell(t, 0, 5), "refused: the stored fields do not match the signed payload");
     hb_table_free(t);
     int64_t hk = scalar(s, "SELECT id FROM hb_notifications WHERE to_jurisdiction = 'HK'");
+    char *json = NULL;
+    CHECK_OK(hb_notify_get(s, "HK", hk, &json)); /* shown, as refused, without its payload */
+    CHECK_CONTAINS(json, "\"status\":\"refused: the signature does not match the message");
+    CHECK(strstr(json, "\"body\"") == NULL);
+    hb_free(json);
     CHECK_FAILS(hb_notify_ack(s, "HK", hk, "hk-officer"), HB_EPERM, "refused");
     CHECK_INT_EQ(scalar(s, "SELECT count(*) FROM hb_notifications WHERE acknowledged_at IS NOT"
                            " NULL"),
