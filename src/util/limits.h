@@ -39,6 +39,23 @@
 #define HB_SERIES_LENGTH_MAX 36525
 #endif
 
+/* Years of history Farrington-type methods look back (b). R allows any; 20 years of weekly data
+ * is more than any surveillance system keeps consistent case definitions for. */
+#ifndef HB_SURVEIL_YEARS_MAX
+#define HB_SURVEIL_YEARS_MAX 20
+#endif
+
+/* Seasonal periods of Farrington flexible (noPeriods): one GLM coefficient each. Noufaily et al.
+ * use 10; more than one per week of the year cannot be estimated. */
+#ifndef HB_SURVEIL_PERIODS_MAX
+#define HB_SURVEIL_PERIODS_MAX 52
+#endif
+
+/* Harmonics of the GLRNB / CUSUM seasonal baseline model (two GLM columns each). */
+#ifndef HB_SURVEIL_HARMONICS_MAX
+#define HB_SURVEIL_HARMONICS_MAX 8
+#endif
+
 /* Series in one input file: 10 million covers every region × disease × age group × measure of
  * the Greater Bay Area many times over; past it a file is more likely a mistake than a workload. */
 #ifndef HB_SERIES_MAX
