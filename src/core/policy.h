@@ -43,6 +43,10 @@ typedef enum hb_action {
     HB_ACT_TOKEN_REVOKE,   /* revoke a token */
     HB_ACT_AUDIT_READ,     /* read the audit log */
     HB_ACT_METRICS_READ,   /* scrape the server's metrics */
+    HB_ACT_REGISTRY_READ,  /* the public registers: products, practitioners, accreditation */
+    HB_ACT_REGISTRY_WRITE, /* import registry data (each row checked by the registry) */
+    HB_ACT_REGISTRY_PERSONAL_READ, /* practitioners' restricted fields (see policy.c) */
+    HB_ACT_REGISTRY_USAGE_READ,    /* usage of HK/Macao medicines and devices */
     HB_ACTION_COUNT
 } hb_action;
 
