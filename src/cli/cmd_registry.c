@@ -91,12 +91,10 @@ static int run_import(int argc, char **argv)
     hb_registry_import_report r;
     int rc = hb_registry_import_file(store, &hb_registry_operator, kind, path, &opt, &r);
     hb_store_close(store);
-    if (r.errors) {
-        fputs(r.errors, stderr);
-        if (r.nerrors > HB_REPORT_ERRORS_MAX)
-            fprintf(stderr, "… and %llu more\n",
-                    (unsigned long long)(r.nerrors - HB_REPORT_ERRORS_MAX));
-    }
+    for (size_t i = 0; i < r.nlisted; i++)
+        fprintf(stderr, "%s\n", r.errors[i].message);
+    if (r.nerrors > r.nlisted)
+        fprintf(stderr, "… and %llu more\n", (unsigned long long)(r.nerrors - r.nlisted));
     hb_registry_import_report_dispose(&r);
     if (rc < 0)
         return hb_cli_fail_last();
@@ -148,8 +146,8 @@ static int run_list(int argc, char **argv)
     if (hb_cli_open_db(&common, &store) != 0)
         return HB_EXIT_FAIL;
     hb_table *t = NULL;
-    int rc =
-        hb_registry_list(store, caller, argv[optind], value ? column : NULL, value, on, &t, NULL);
+    hb_registry_list_options opt = { value ? column : NULL, value, on, 0, 0 };
+    int rc = hb_registry_list(store, caller, argv[optind], &opt, &t, NULL);
     return print_and_free(store, rc, t, &common);
 }
 
