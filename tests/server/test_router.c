@@ -103,6 +103,15 @@ TEST(http__openapi_documents_exactly_the_routes)
         CHECK_MSG(op != NULL, "%s %s is not in openapi.json", routes[i].method, routes[i].pattern);
         CHECK_MSG(json_object_get(op, "responses") != NULL, "%s %s has no responses",
                   routes[i].method, routes[i].pattern);
+        /* A route that takes a body documents it in its media type, and only that one. */
+        json_t *content = json_object_get(json_object_get(op, "requestBody"), "content");
+        CHECK_MSG((routes[i].body_max > 0) == (content != NULL), "%s %s: requestBody",
+                  routes[i].method, routes[i].pattern);
+        if (content)
+            CHECK_MSG(json_object_size(content) == 1 &&
+                          json_object_get(content, hb_media_name(routes[i].media)),
+                      "%s %s: the request body is %s", routes[i].method, routes[i].pattern,
+                      hb_media_name(routes[i].media));
         /* Public routes say so; the others inherit the bearer requirement. */
         json_t *security = json_object_get(op, "security");
         CHECK((routes[i].access == HB_ACCESS_PUBLIC) ==
