@@ -34,6 +34,7 @@
  * policy says whether this token's roles give it that standing for `standing`: registry.write
  * (imports), registry.personal.read (restricted practitioner fields), registry.usage.read (usage
  * figures). Without it the caller is the public: it reads the public register, writes nothing.
+ * Never the operator: that is the command line, with the database in its hands.
  */
 static hb_registry_caller registry_caller(const hb_request *req, hb_action standing)
 {
