@@ -50,6 +50,10 @@ typedef enum hb_action {
     HB_ACT_NOTICE_READ,    /* read an authority's cross-border notification inbox */
     HB_ACT_NOTICE_ACK,     /* acknowledge a cross-border notification */
     HB_ACT_BULLETIN_READ,  /* read epidemic bulletins */
+    HB_ACT_REGISTRY_READ,  /* the public registers: products, practitioners, accreditation */
+    HB_ACT_REGISTRY_WRITE, /* import registry data (each row checked by the registry) */
+    HB_ACT_REGISTRY_PERSONAL_READ, /* practitioners' restricted fields (see policy.c) */
+    HB_ACT_REGISTRY_USAGE_READ,    /* usage of HK/Macao medicines and devices */
     HB_ACTION_COUNT
 } hb_action;
 

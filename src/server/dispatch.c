@@ -217,12 +217,14 @@ static bool authenticate(hb_exchange *x, const char *authorization)
     return allowed;
 }
 
-/* application/json, optionally with a charset parameter naming UTF-8. */
-static bool is_json(const char *type)
+/* The route's media type, optionally with a charset parameter naming UTF-8. */
+static bool media_ok(const char *type, hb_media media)
 {
-    if (strncasecmp(type, "application/json", 16) != 0)
+    const char *want = hb_media_name(media);
+    size_t n = strlen(want);
+    if (strncasecmp(type, want, n) != 0)
         return false;
-    const char *p = type + 16;
+    const char *p = type + n;
     while (*p == ' ')
         p++;
     if (*p == '\0')
@@ -237,8 +239,10 @@ static bool is_json(const char *type)
 /* begin, step 4: the body's type and the Idempotency-Key. */
 static bool headers_ok(hb_exchange *x, const char *content_type, const char *idem_key)
 {
-    if (x->req.route->body_max > 0 && (!content_type || !is_json(content_type))) {
-        hb_http_fail(&x->req, HB_PROBLEM_MEDIA_TYPE, "send the body as application/json (UTF-8)");
+    const hb_route *r = x->req.route;
+    if (r->body_max > 0 && (!content_type || !media_ok(content_type, r->media))) {
+        hb_http_fail(&x->req, HB_PROBLEM_MEDIA_TYPE, "send the body as %s (UTF-8)",
+                     hb_media_name(r->media));
         x->close = true;
         decide(x);
         return false;

@@ -154,8 +154,10 @@ int hb_http_page_end(json_t *doc, bool more, const char *last_key);
 int hb_http_authorize(hb_request *req, hb_action action, const hb_policy_target *target,
                       bool visible);
 
-/* Append {"items": <table as JSON>} to res (200). */
+/* Set res to {"items": <table as JSON>} (200). */
 int hb_http_table(hb_response *res, const hb_table *table);
+/* The same for one page of a paginated list, with "next_cursor" as hb_http_page_end() makes it. */
+int hb_http_table_page(hb_response *res, const hb_table *table, bool more, const char *last_key);
 
 /*
  * Parse an Authorization header value as RFC 6750 bearer credentials: "Bearer" (any case), one or

@@ -17,25 +17,48 @@ void hb_field_errors_dispose(hb_field_errors *errors)
     errors->count = 0;
 }
 
+/* Count an error; whether it is still to be listed. */
+static bool counted(hb_field_errors *errors)
+{
+    return ++errors->count <= HB_HTTP_FIELD_ERRORS_MAX;
+}
+
+static void append(hb_field_errors *errors, json_t *item)
+{
+    if (!errors->list)
+        errors->list = json_array();
+    /* jansson aborts nothing on OOM: a failed allocation drops this one error, and the count
+     * still makes the response a validation failure. */
+    if (errors->list && item)
+        json_array_append_new(errors->list, item);
+    else
+        json_decref(item);
+}
+
 void hb_field_error(hb_field_errors *errors, const char *pointer, const char *fmt, ...)
 {
-    errors->count++;
-    if (errors->count > HB_HTTP_FIELD_ERRORS_MAX)
+    if (!counted(errors))
         return;
     char detail[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    if (!errors->list)
-        errors->list = json_array();
-    /* jansson aborts nothing on OOM: a failed allocation drops this one error, and the count
-     * above still makes the response a validation failure. */
-    json_t *item = json_pack("{s:s, s:s}", "pointer", pointer, "detail", detail);
-    if (errors->list && item)
-        json_array_append_new(errors->list, item);
-    else
-        json_decref(item);
+    append(errors, json_pack("{s:s, s:s}", "pointer", pointer, "detail", detail));
+}
+
+void hb_field_error_csv(hb_field_errors *errors, unsigned long line, unsigned long column,
+                        const char *field, const char *fmt, ...)
+{
+    if (!counted(errors))
+        return;
+    char detail[HB_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    append(errors, json_pack("{s:I, s:I, s:s, s:s}", "line", (json_int_t)line, "column",
+                             (json_int_t)column, "field", field, "detail", detail));
 }
 
 bool hb_json_depth_ok(const char *text, size_t len, int max_depth)

@@ -83,6 +83,13 @@ int hb_table_add_row(hb_table *t, const char *const *cells)
     return 0;
 }
 
+void hb_table_truncate(hb_table *t, size_t rows)
+{
+    for (; t->rows > rows; t->rows--)
+        for (size_t c = 0; c < t->ncols; c++)
+            hb_free(t->cells[(t->rows - 1) * t->ncols + c]);
+}
+
 size_t hb_table_row_count(const hb_table *t)
 {
     return t->rows;
