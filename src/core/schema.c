@@ -21,6 +21,7 @@ extern const unsigned char hb_sql_0011_blood_registry[];
 extern const unsigned char hb_sql_0012_settle_rules[];
 extern const unsigned char hb_sql_0013_settle_ledger[];
 extern const unsigned char hb_sql_0014_settle_claims[];
+extern const unsigned char hb_sql_0017_settle_orgs[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
@@ -51,6 +52,8 @@ static const hb_migration migrations[] = {
       "settle-protect-1" },
     { 16, "settle", "load settlement reference data (data/settle/*.csv)", NULL,
       hb_settle_reference_load_embedded, "settle-reference-1" },
+    { 17, "settle", "organisations acting for payers and providers; module idempotency records go",
+      (const char *)hb_sql_0017_settle_orgs, NULL, NULL },
 };
 
 const hb_migration *hb_schema_migrations(size_t *count)
