@@ -43,6 +43,15 @@ typedef enum hb_action {
     HB_ACT_TOKEN_REVOKE,   /* revoke a token */
     HB_ACT_AUDIT_READ,     /* read the audit log */
     HB_ACT_METRICS_READ,   /* scrape the server's metrics */
+    /* Cross-border settlement (settle/). A claim's object is its provider's (where the care was
+     * given); for deciding and reversing, its payer's, who owes the money. */
+    HB_ACT_CLAIM_SUBMIT,     /* a provider's claim for care it gave */
+    HB_ACT_CLAIM_READ,       /* claims, their items and decisions (they name patients) */
+    HB_ACT_CLAIM_ADJUDICATE, /* decide a claim charged to one's payer */
+    HB_ACT_CLAIM_REVERSE,    /* reverse a paid, unsettled decision */
+    HB_ACT_VOUCHER_READ,     /* an Elderly Health Care Voucher holder's balance and statement */
+    HB_ACT_SETTLEMENT_RUN,   /* settle a month between all payers */
+    HB_ACT_SETTLEMENT_READ,  /* a payer's statement of a settled month */
     HB_ACTION_COUNT
 } hb_action;
 
