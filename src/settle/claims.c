@@ -39,9 +39,9 @@ static int check_items(const hb_claim *c)
     for (size_t i = 0; i < c->nitems; i++) {
         const hb_claim_item *it = &c->items[i];
         int rc = check_id("item code", it->code);
-        if (rc == 0 && (!it->category || !hb_settle__category_valid(it->category)))
+        if (rc == 0 && (!it->category || !hb_claim_category_valid(it->category)))
             rc = hb_error_set(HB_EINVAL, "category '%.40s' is not one of %s",
-                              it->category ? it->category : "", hb_settle__categories);
+                              it->category ? it->category : "", hb_claim_categories);
         if (rc == 0 && (it->quantity < 1 || it->quantity > HB_CLAIM_QUANTITY_MAX))
             rc = hb_error_set(HB_EINVAL, "quantity %lld is not in 1..%d", (long long)it->quantity,
                               HB_CLAIM_QUANTITY_MAX);

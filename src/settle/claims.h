@@ -60,6 +60,10 @@ typedef struct hb_claim {
     size_t nitems; /* 1 .. HB_CLAIM_ITEMS_MAX */
 } hb_claim;
 
+/* The item categories claims and payer rules use, '|'-separated ("outpatient|inpatient|…"). */
+extern const char hb_claim_categories[];
+bool hb_claim_category_valid(const char *category);
+
 /* Check a claim without touching the database's contents (codes are looked up). */
 int hb_claim_check(hb_store *store, const hb_claim *claim, hb_date today);
 

@@ -42,7 +42,7 @@ static const hb_settle_col cols[NCOLS] = {
     { "service_date", NULL, HB_SCOL_DATE, NULL },
     { "mainland_insured", NULL, HB_SCOL_ENUM, "0|1" },
     { "item", NULL, HB_SCOL_TEXT, NULL },
-    { "category", NULL, HB_SCOL_ENUM, hb_settle__categories },
+    { "category", NULL, HB_SCOL_ENUM, hb_claim_categories },
     { "quantity", NULL, HB_SCOL_INT, NULL },
     { "unit_price", NULL, HB_SCOL_AMOUNT, NULL },
 };

@@ -13,15 +13,16 @@
 #include <string.h>
 
 #include "healthybay/date.h"
+#include "settle/claims.h"
 #include "settle/money.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/limits.h"
 #include "util/parse.h"
 
-const char hb_settle__categories[] = "outpatient|inpatient|day_surgery|dental|optometry|"
-                                     "chinese_medicine|diagnostics|preventive|rehabilitation|"
-                                     "drugs";
+const char hb_claim_categories[] = "outpatient|inpatient|day_surgery|dental|optometry|"
+                                   "chinese_medicine|diagnostics|preventive|rehabilitation|"
+                                   "drugs";
 
 static bool in_list(const char *list, const char *value)
 {
@@ -35,9 +36,9 @@ static bool in_list(const char *list, const char *value)
     return false;
 }
 
-bool hb_settle__category_valid(const char *category)
+bool hb_claim_category_valid(const char *category)
 {
-    return *category && in_list(hb_settle__categories, category);
+    return *category && in_list(hb_claim_categories, category);
 }
 
 static int ref_exists(hb_store *store, const char *ref, const char *value, bool *found)

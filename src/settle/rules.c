@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "healthybay/date.h"
+#include "settle/claims.h"
 #include "util/embedded.h"
 #include "util/error.h"
 #include "util/parse.h"
@@ -91,7 +92,7 @@ static const hb_settle_col terms_cols[] = {
 static const hb_settle_col item_cols[] = {
     { "payer", "payer", HB_SCOL_REF, "hb_settle_payers.code" },
     { "valid_from", "valid_from", HB_SCOL_DATE, NULL },
-    { "category", "category", HB_SCOL_ENUM, hb_settle__categories },
+    { "category", "category", HB_SCOL_ENUM, hb_claim_categories },
     { "copay_bp", "copay_bp", HB_SCOL_INT, NULL },
     { "limit", "limit_minor", HB_SCOL_OPTAMOUNT, NULL },
     { "alone", "alone", HB_SCOL_ENUM, "0|1" },
@@ -430,10 +431,10 @@ int hb_settle_party_get(hb_store *store, const char *kind, const char *code, hb_
     bool payer = strcmp(kind, "payer") == 0;
     hb_stmt *st;
     int rc = hb_settle__query_row(store, &st,
-                                  payer ? "SELECT p.code, p.jurisdiction, o.org FROM"
+                                  payer ? "SELECT p.code, p.jurisdiction, o.org, p.currency FROM"
                                           " hb_settle_payers p LEFT JOIN hb_settle_payer_orgs o"
                                           " ON o.payer = p.code WHERE p.code = ?"
-                                        : "SELECT p.code, p.jurisdiction, o.org FROM"
+                                        : "SELECT p.code, p.jurisdiction, o.org, p.currency FROM"
                                           " hb_settle_providers p LEFT JOIN"
                                           " hb_settle_provider_orgs o ON o.provider = p.code"
                                           " WHERE p.code = ?",
@@ -445,6 +446,7 @@ int hb_settle_party_get(hb_store *store, const char *kind, const char *code, hb_
     copy(out->code, sizeof out->code, st, 0);
     copy(out->jurisdiction, sizeof out->jurisdiction, st, 1);
     copy(out->org, sizeof out->org, st, 2);
+    copy(out->currency, sizeof out->currency, st, 3);
     hb_stmt_finalize(st);
     return 0;
 }

@@ -52,6 +52,7 @@ typedef struct hb_settle_party {
     char code[HB_SETTLE_ID_MAX + 1];
     char jurisdiction[3];
     char org[HB_ORG_CODE_MAX + 1]; /* "" when no organisation acts for it */
+    char currency[4];              /* a provider's fees, a payer's rules */
 } hb_settle_party;
 
 /* kind is "payer" or "provider". HB_ENOTFOUND when there is no such participant. */

@@ -81,10 +81,6 @@ void hb_settle__load_report_dispose(hb_settle_load_report *report);
 int hb_settle__field(hb_store *store, const hb_csv *csv, size_t field, hb_settle_coltype type,
                      const char *arg, hb_buf *out, bool *empty);
 
-/* The item categories claims and payer rules use. */
-extern const char hb_settle__categories[];
-bool hb_settle__category_valid(const char *category);
-
 /* Lookups of the dated rules (rules.c). Each returns HB_ENOTFOUND with a message when nothing is
  * in effect. */
 #define HB_SETTLE_CODE_LEN (HB_SETTLE_ID_MAX + 1)

@@ -327,6 +327,17 @@ int hb_settlement_run(hb_settlement_result *out, hb_store *store, const hb_settl
     return rc < 0 ? rc : 0;
 }
 
+int hb_settlement_get(hb_settlement_result *out, hb_store *store, const char *period)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->period, sizeof out->period, "%.7s", period);
+    int rc = find_run(store, out->period, out);
+    if (rc == HB_STORE_DONE)
+        return hb_error_set(HB_ENOTFOUND, "period %.7s is not settled", period);
+    out->already = true;
+    return rc < 0 ? rc : 0;
+}
+
 int hb_settlement_instructions(hb_store *store, const char *period, hb_money_style style,
                                hb_table **out)
 {

@@ -68,6 +68,9 @@ typedef struct hb_settlement_result {
 int hb_settlement_run(hb_settlement_result *out, hb_store *store, const hb_settle_caller *caller,
                       hb_date month);
 
+/* The run that settled period (YYYY-MM); HB_ENOTFOUND when the period is not settled. */
+int hb_settlement_get(hb_settlement_result *out, hb_store *store, const char *period);
+
 /* The payments of a settled period (period, currency, payer, payee, amount). */
 int hb_settlement_instructions(hb_store *store, const char *period, hb_money_style style,
                                hb_table **out);
