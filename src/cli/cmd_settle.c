@@ -828,13 +828,17 @@ const hb_cli_command hb_cmd_settle_reference = {
     "  ehcv-grants     code,granted_on,amount,source\n"
     "  service-points  provider,valid_from,valid_to,source\n"
     "  members         payer,patient,residence,birth_year,valid_from,valid_to\n"
+    "  payer-orgs      payer,org       the organisation (healthybay org list) acting for a payer:\n"
+    "  provider-orgs   provider,org    its API tokens decide the payer's claims, or submit the\n"
+    "                                  provider's; an organisation of the same jurisdiction\n"
     "\n"
     "Rules are dated: a rule set applies from its valid_from until the next one, so a policy\n"
     "change is a new row. The file is checked whole; rows are inserted, updated or left alone.\n"
     "The shipped data (data/settle/) is loaded by `healthybay db migrate`.\n"
     "\n"
     "Example (register voucher holders):\n"
-    "  healthybay settle reference import members ehcv-holders.csv\n",
+    "  healthybay settle reference import members ehcv-holders.csv\n"
+    "Every import that changes something is audited (settle.reference.import).\n",
     run_settle_reference,
 };
 

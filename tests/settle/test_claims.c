@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/accounts.h"
 #include "fixture.h"
 #include "harness.h"
+#include "settle/rules.h"
 #include "settle/ledger.h"
 
 static hb_claim_decision decide(hb_store *s, int64_t id, const char *day)
@@ -236,5 +238,48 @@ TEST(settle__claims_import_whole_file)
     CHECK_INT_EQ(hb_table_row_count(t), 2);
     CHECK_STR_EQ(hb_table_cell(t, 0, 7), "3000.00");
     hb_table_free(t);
+    hb_store_close(s);
+}
+
+/* The organisations acting for payers and providers: the policy's link to the accounts. */
+TEST(settle__organisations_act_for_participants_of_their_jurisdiction)
+{
+    hb_store *s = fixture_open();
+    hb_org hk = { .kind = HB_ORG_INSURER }, gd = { .kind = HB_ORG_HOSPITAL };
+    snprintf(hk.code, sizeof hk.code, "hk-ins");
+    snprintf(hk.name, sizeof hk.name, "Test insurer");
+    snprintf(hk.jurisdiction, sizeof hk.jurisdiction, "HK");
+    snprintf(gd.code, sizeof gd.code, "gd-hkusz");
+    snprintf(gd.name, sizeof gd.name, "HKU-Shenzhen Hospital");
+    snprintf(gd.jurisdiction, sizeof gd.jurisdiction, "GD");
+    CHECK_OK(hb_org_create(s, &hk));
+    CHECK_OK(hb_org_create(s, &gd));
+    fixture_load(s, "payer-orgs", "payer,org\nHK-INS,hk-ins\n");
+    fixture_load(s, "provider-orgs", "provider,org\nGD-HKUSZH,gd-hkusz\n");
+    hb_settle_party p;
+    CHECK_OK(hb_settle_party_get(s, "payer", "HK-INS", &p));
+    CHECK_STR_EQ(p.org, "hk-ins");
+    CHECK_STR_EQ(p.jurisdiction, "HK");
+    CHECK_STR_EQ(p.currency, "HKD");
+    CHECK_OK(hb_settle_party_get(s, "provider", "HK-QMH", &p));
+    CHECK_STR_EQ(p.org, ""); /* nobody acts for it */
+    CHECK_FAILS(hb_settle_party_get(s, "provider", "NOBODY", &p), HB_ENOTFOUND, "NOBODY");
+    bool serves;
+    CHECK_OK(hb_settle_org_serves_vouchers(s, "gd-hkusz", fixture_date("2024-03-01"), &serves));
+    CHECK(serves); /* GD-HKUSZH is a designated service point */
+    CHECK_OK(hb_settle_org_serves_vouchers(s, "gd-hkusz", fixture_date("2015-01-01"), &serves));
+    CHECK(!serves); /* not yet then */
+    CHECK_OK(hb_settle_org_serves_vouchers(s, "hk-ins", fixture_date("2024-03-01"), &serves));
+    CHECK(!serves);
+    /* An organisation of GD may not act for an HK payer: refused whole, nothing written. */
+    hb_settle_load_report r;
+    const char *bad = "payer,org\nGD-FUND,gd-hkusz\nHK-EHCV,gd-hkusz\n";
+    CHECK_OK(hb_store_begin(s));
+    CHECK_FAILS(hb_settle_reference_load(s, "payer-orgs", "orgs.csv", bad, strlen(bad), false, &r),
+                HB_EINVAL, "HK-EHCV is in HK but organisation gd-hkusz is in GD");
+    hb_settle__load_report_dispose(&r);
+    CHECK_OK(hb_store_rollback(s));
+    CHECK_OK(hb_settle_party_get(s, "payer", "GD-FUND", &p));
+    CHECK_STR_EQ(p.org, "");
     hb_store_close(s);
 }
