@@ -111,5 +111,9 @@ extern const hb_cli_command hb_cmd_settlement_run, hb_cmd_settlement_statements;
 extern const hb_cli_command hb_cmd_settle_reference, hb_cmd_settle_accounts, hb_cmd_settle_verify;
 extern const hb_cli_command hb_cmd_vouchers_credit, hb_cmd_vouchers_balance;
 extern const hb_cli_command hb_cmd_vouchers_statement;
+extern const hb_cli_command hb_cmd_vaccine_import, hb_cmd_vaccine_status, hb_cmd_vaccine_coverage,
+    hb_cmd_vaccine_products, hb_cmd_vaccine_rules, hb_cmd_vaccine_pseudonym,
+    hb_cmd_vaccine_keys_generate, hb_cmd_vaccine_trust_add, hb_cmd_vaccine_trust_list,
+    hb_cmd_vaccine_issue, hb_cmd_vaccine_verify;
 
 #endif

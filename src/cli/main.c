@@ -78,6 +78,17 @@ static const hb_cli_command *const commands[] = {
     &hb_cmd_settle_reference,
     &hb_cmd_settle_accounts,
     &hb_cmd_settle_verify,
+    &hb_cmd_vaccine_import,
+    &hb_cmd_vaccine_status,
+    &hb_cmd_vaccine_coverage,
+    &hb_cmd_vaccine_products,
+    &hb_cmd_vaccine_rules,
+    &hb_cmd_vaccine_pseudonym,
+    &hb_cmd_vaccine_keys_generate,
+    &hb_cmd_vaccine_trust_add,
+    &hb_cmd_vaccine_trust_list,
+    &hb_cmd_vaccine_issue,
+    &hb_cmd_vaccine_verify,
     /* clang-format on */
 };
 
