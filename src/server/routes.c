@@ -77,7 +77,7 @@ static const hb_route routes[] = {
                 NO_BODY,    JSON,      PERSONAL, "read the audit log" },
     /* The early warning (h_surveil.c). */
     { "POST",   "/api/v1/surveillance/counts", hb_h_counts_post, TOKEN,  HB_ACT_COUNTS_WRITE,
-                16 * MIB,   JSON,      false,    "report aggregate case counts" },
+                16 * MIB,   JSON | CSV, false,   "report aggregate case counts" },
     { "GET",    "/api/v1/surveillance/overview", hb_h_overview,  TOKEN,  HB_ACT_COUNTS_READ,
                 NO_BODY,    JSON,      false,    "regions' alert levels, open alerts, latest run" },
     { "GET",    "/api/v1/surveillance/series", hb_h_series,      TOKEN,  HB_ACT_COUNTS_READ,

@@ -336,7 +336,7 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
                     hb_test_response res;
                     hb_test_call(&w, &res, routes[i].method, path, tokens[k][role],
                                  body[0] ? body : NULL,
-                                 routes[i].media == HB_MEDIA_CSV ? csv : NULL);
+                                 (routes[i].media & HB_MEDIA_JSON) ? NULL : csv);
                     bool want = cells_for(&routes[i], (hb_role)role)[k * 4 + t] == 'Y';
                     bool allowed = res.status >= 200 && res.status < 300;
                     CHECK_MSG(allowed == want &&
@@ -355,7 +355,7 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
         request_for(&w, &routes[i], &targets[0][0], serial++, path, body);
         hb_test_response res;
         hb_test_call(&w, &res, routes[i].method, path, NULL, body[0] ? body : NULL,
-                     routes[i].media == HB_MEDIA_CSV ? csv : NULL);
+                     (routes[i].media & HB_MEDIA_JSON) ? NULL : csv);
         CHECK_INT_EQ(res.status, routes[i].access == HB_ACCESS_PUBLIC ? 200 : 401);
         hb_test_response_dispose(&res);
     }
