@@ -59,6 +59,9 @@ typedef struct hb_glm_spec {
     const double *weights;  /* n prior weights >= 0, or NULL for all 1 */
     const double *offset;   /* n offsets added to the linear predictor, or NULL */
     const double *etastart; /* n starting linear predictors, or NULL for the family's mustart */
+    const double *start_mu; /* optional, with etastart: linkinv(etastart), precomputed */
+    const double *ylogy;    /* optional: y log y (0 for y = 0) per observation. Callers that fit
+                             * the same counts many times pass these to save the logarithms. */
     int maxit;              /* 0 = HB_GLM_MAXIT */
     double epsilon;         /* 0 = HB_GLM_EPSILON */
 

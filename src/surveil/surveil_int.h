@@ -18,13 +18,20 @@
 struct hb_surveil_work {
     size_t length_max;
     hb_glm *glm;
-    /* Farrington: the factor level of each time point, and the GLM data. */
+    /* Farrington: the factor level of each time point, and the GLM data: the counts, their
+     * y log y, log(y + 0.1) and exp of it (glm.fit's start), y^(2/3) (Anscombe residuals). */
     int16_t *factor;
-    double *y, *trend, *offset, *omega, *hat;
+    double *y, *ylogy, *eta0, *mu0start, *y23, *trend, *offset, *omega, *hat;
     uint32_t *group;
+    /* Those four functions of the counts 0 .. HB_SURVEIL_COUNT_TABLE - 1. */
+    double *tab_ylogy, *tab_eta0, *tab_mu0, *tab_y23;
     /* GLRNB / CUSUM: the in-control means, a dense design, integer counts. */
     double *mu0, *design, *stat;
 };
+
+/* The count functions of work for y (from the table when y is a small integer). */
+void hb_surveil__count_functions(const hb_surveil_work *work, double y, double *ylogy, double *eta0,
+                                 double *mu0, double *y23);
 
 /* Write NA into entry i of out. */
 void hb_surveil__set_na(const hb_surveil_result *out, size_t i);
