@@ -228,25 +228,13 @@ size_t hb_surveil_default_from(const hb_surveil_params *p, const hb_surveil_seri
 
 /* y log y, glm.fit's start log(y + 0.1) and exp of it (clamped as the log link clamps), and
  * y^(2/3), as R computes them. */
-static void count_functions(double y, double *ylogy, double *eta0, double *mu0, double *y23)
+void hb_surveil__count_functions(double y, double *ylogy, double *eta0, double *mu0, double *y23)
 {
     *ylogy = y > 0 ? y * log(y) : 0.0;
     *eta0 = log(y + 0.1);
     double mu = exp(*eta0);
     *mu0 = mu > DBL_EPSILON ? mu : DBL_EPSILON;
     *y23 = pow(y, 2.0 / 3.0);
-}
-
-void hb_surveil__count_functions(const hb_surveil_work *w, double y, double *ylogy, double *eta0,
-                                 double *mu0, double *y23)
-{
-    if (y >= 0 && y < HB_SURVEIL_COUNT_TABLE && y == floor(y)) {
-        size_t i = (size_t)y;
-        *ylogy = w->tab_ylogy[i], *eta0 = w->tab_eta0[i], *mu0 = w->tab_mu0[i];
-        *y23 = w->tab_y23[i];
-        return;
-    }
-    count_functions(y, ylogy, eta0, mu0, y23);
 }
 
 int hb_surveil_work_new(hb_surveil_work **out, size_t length_max)
@@ -273,8 +261,8 @@ int hb_surveil_work_new(hb_surveil_work **out, size_t length_max)
     for (size_t i = 0; i < sizeof tabs / sizeof tabs[0]; i++)
         ok = ok && (*tabs[i] = hb_mallocarray(HB_SURVEIL_COUNT_TABLE, sizeof(double))) != NULL;
     for (size_t y = 0; ok && y < HB_SURVEIL_COUNT_TABLE; y++)
-        count_functions((double)y, &w->tab_ylogy[y], &w->tab_eta0[y], &w->tab_mu0[y],
-                        &w->tab_y23[y]);
+        hb_surveil__count_functions((double)y, &w->tab_ylogy[y], &w->tab_eta0[y], &w->tab_mu0[y],
+                                    &w->tab_y23[y]);
     ok = ok && (w->design = hb_mallocarray(length_max, ncol * sizeof(double))) != NULL;
     if (!ok) {
         hb_surveil_work_free(w);

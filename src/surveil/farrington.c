@@ -191,7 +191,7 @@ static bool flexible_factor(int16_t *f, const long *ref, const hb_surveil_params
 static void put_count(hb_surveil_work *wk, size_t i, double y)
 {
     wk->y[i] = y;
-    hb_surveil__count_functions(wk, y, &wk->ylogy[i], &wk->eta0[i], &wk->mu0start[i], &wk->y23[i]);
+    hb_surveil__count_lookup(wk, y, &wk->ylogy[i], &wk->eta0[i], &wk->mu0start[i], &wk->y23[i]);
 }
 
 /* algo.farrington.data.glm: the observations with a level; false for NA. */
@@ -304,12 +304,11 @@ static bool reweights(hb_surveil_work *wk, size_t n, double phi, double threshol
 {
     const hb_glm_result *r = hb_glm_last(wk->glm);
     hb_glm_hat(wk->glm, wk->hat);
+    hb_glm_mu_pow(wk->glm, -1.0 / 6.0, wk->omega); /* mu^(-1/6), until omega is computed */
     double denom = 0;
     for (size_t i = 0; i < n; i++) {
         double mu = r->mu[i];
-        /* mu^(-1/6) as exp(-eta / 6): the same number to rounding, a third of pow's cost. */
-        double m16 = mu > DBL_EPSILON ? exp(-r->eta[i] / 6) : pow(mu, -1.0 / 6.0);
-        double a = 1.5 * (wk->y23[i] * m16 - sqrt(mu));
+        double a = 1.5 * (wk->y23[i] * wk->omega[i] - sqrt(mu));
         double si = a / sqrt(phi * (1 - wk->hat[i]));
         wk->omega[i] = si; /* s, until turned into a weight below */
         denom += si > threshold ? 1 / (si * si) : 1;

@@ -20,7 +20,7 @@ int hb_glm_new(hb_glm **out, size_t n_max, size_t p_max)
 {
     *out = NULL;
     size_t np;
-    if (n_max == 0 || p_max == 0 || !hb_size_mul(&np, n_max, p_max))
+    if (n_max == 0 || p_max == 0 || n_max > UINT32_MAX || !hb_size_mul(&np, n_max, p_max))
         return hb_error_set(HB_ELIMIT, "GLM size %zu x %zu is out of range", n_max, p_max);
     hb_glm *g = hb_calloc(1, sizeof *g);
     if (!g)
@@ -36,13 +36,16 @@ int hb_glm_new(hb_glm **out, size_t n_max, size_t p_max)
                          &g->y0,       &g->y1,      &g->w0,    &g->w1,       &g->w2,
                          &g->tlo,      &g->thi,     &g->s0,    &g->s1,       &g->s2 };
     bool ok = true;
-    /* n_max + 1: the power tables span n_max + 1 integer trend values. */
+    /* n_max + 4: the power tables span n_max + 1 integer trend values, written 4 at a time. */
     for (size_t i = 0; i < sizeof per_n / sizeof per_n[0]; i++)
-        ok = ok && (*per_n[i] = hb_mallocarray(n_max + 1, sizeof(double))) != NULL;
+        ok = ok && (*per_n[i] = hb_mallocarray(n_max + 4, sizeof(double))) != NULL;
     for (size_t i = 0; i < sizeof per_p / sizeof per_p[0]; i++)
         ok = ok && (*per_p[i] = hb_mallocarray(p_max, sizeof(double))) != NULL;
     ok = ok && (g->zeros = hb_calloc(n_max, sizeof(double))) != NULL;
     ok = ok && (g->zeros_u = hb_calloc(n_max, sizeof(uint32_t))) != NULL;
+    uint32_t **per_n_u[] = { &g->tix, &g->run_end, &g->run_grp };
+    for (size_t i = 0; i < sizeof per_n_u / sizeof per_n_u[0]; i++)
+        ok = ok && (*per_n_u[i] = hb_mallocarray(n_max, sizeof(uint32_t))) != NULL;
     ok = ok && (g->norms = hb_mallocarray(p_max, 2 * sizeof(double))) != NULL;
     ok = ok && (g->pivot = hb_mallocarray(p_max, sizeof(size_t))) != NULL;
     ok = ok && (g->qr = hb_mallocarray(np, sizeof(double))) != NULL;
@@ -70,6 +73,9 @@ void hb_glm_free(hb_glm *g)
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         hb_free(bufs[i]);
     hb_free(g->zeros_u);
+    hb_free(g->tix);
+    hb_free(g->run_end);
+    hb_free(g->run_grp);
     hb_free(g->pivot);
     hb_free(g);
 }
@@ -510,12 +516,31 @@ double hb_glm_dispersion(const hb_glm *g, const double *weights)
     return sum / (double)g->res.df_residual;
 }
 
+/* Grouped design: h_i = w_i (1 / sw_k + (t_i - tbar_k)^2 / stt). */
+static void grouped_hat(const hb_glm *g, double *hat)
+{
+    const hb_glm_spec *s = &g->spec;
+    double *inv = g->scratch, slope = s->trend && !g->slope_aliased ? 1 / g->stt : 0.0;
+    for (size_t k = 0; k < s->ngroups; k++)
+        inv[k] = 1 / g->sw[k];
+    for (size_t i = 0; i < s->n; i++) {
+        uint32_t k = group_of(s, i);
+        double d = s->trend ? s->trend[i] - g->tbar[k] : 0.0;
+        double h = prior(s, i) > 0 ? g->wt[i] * (inv[k] + d * d * slope) : 0.0;
+        hat[i] = h >= 1 - 10 * DBL_EPSILON ? 1.0 : h;
+    }
+}
+
 void hb_glm_hat(const hb_glm *g, double *hat)
 {
     const hb_glm_spec *s = &g->spec;
+    if (!s->x) {
+        grouped_hat(g, hat);
+        return;
+    }
     for (size_t i = 0; i < s->n; i++) {
         double h = 0;
-        if (prior(s, i) > 0 && s->x) {
+        if (prior(s, i) > 0) {
             /* h_i = |R^-T a_i|^2 with a_i the weighted, pivoted row i. */
             double *v = g->scratch;
             for (size_t j = 0; j < g->rank; j++)
@@ -523,17 +548,18 @@ void hb_glm_hat(const hb_glm *g, double *hat)
             hb_glm__qr_forwardsolve(g, v);
             for (size_t j = 0; j < g->rank; j++)
                 h += v[j] * v[j];
-        } else if (prior(s, i) > 0) {
-            uint32_t k = group_of(s, i);
-            h = 1 / g->sw[k];
-            if (s->trend && !g->slope_aliased) {
-                double d = s->trend[i] - g->tbar[k];
-                h += d * d / g->stt;
-            }
-            h *= g->wt[i];
         }
         hat[i] = h >= 1 - 10 * DBL_EPSILON ? 1.0 : h;
     }
+}
+
+void hb_glm_mu_pow(const hb_glm *g, double p, double *out)
+{
+    const hb_glm_spec *s = &g->spec;
+    if (g->fast && hb_glm__mu_pow_grouped(g, p, out))
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        out[i] = pow(g->mu[i], p);
 }
 
 double hb_glm_predict(const hb_glm *g, const hb_glm_row *row, double *eta0)

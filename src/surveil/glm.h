@@ -121,6 +121,10 @@ int hb_glm_fit_nb(hb_glm *glm, const hb_glm_spec *spec, double *theta, hb_glm_re
  */
 double hb_glm_dispersion(const hb_glm *glm, const double *weights);
 
+/* out[i] = mu_i^p for the fitted values of the last fit (as pow(mu, p), to rounding; for grouped
+ * designs as products of powers, several times cheaper). */
+void hb_glm_mu_pow(const hb_glm *glm, double p, double *out);
+
 /* Hat values of the last weighted least-squares problem (hatvalues / lm.influence): n values,
  * values within 10 * DBL_EPSILON of 1 set to 1. */
 void hb_glm_hat(const hb_glm *glm, double *hat);

@@ -27,6 +27,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 
 #include "surveil/glm_int.h"
 #include "util/error.h"
@@ -124,9 +125,10 @@ static size_t setup_run(hb_glm *g, size_t i, bool *integer, size_t *good, size_t
         if (!s->ylogy)
             g->ylogy_buf[i] = y > 0 ? y * log(y) : 0.0;
         seen += w > 0;
-        *integer = *integer && t == floor(t);
-        lo = fmin(lo, t);
-        hi = fmax(hi, t);
+        /* Integer values within the table's reach (|t| < 2^31 keeps the conversion exact). */
+        *integer = *integer && fabs(t) < 2147483648.0 && t == (double)(int64_t)t;
+        lo = t < lo ? t : lo;
+        hi = t > hi ? t : hi;
         a0 += w * y, a1 += w * y * t, a2 += w, a3 += w * t, a4 += w * t * t;
         yl += w * g->ylogy[i], ys += w * y;
     }
@@ -145,18 +147,21 @@ int hb_glm__fast_setup(hb_glm *g)
     g->yl = g->ysum = 0;
     size_t good = 0;
     bool integer = true;
+    g->nruns = 0;
     for (size_t i = 0, bad = 0; i < s->n;) {
         if (g->grpp[i] >= s->ngroups)
             return bad_observation(g, i);
+        g->run_grp[g->nruns] = g->grpp[i];
         if ((i = setup_run(g, i, &integer, &good, &bad)) == SIZE_MAX)
             return bad_observation(g, bad);
+        g->run_end[g->nruns++] = (uint32_t)i;
     }
     double lo = INFINITY, hi = -INFINITY;
     for (size_t k = 0; k < s->ngroups; k++) {
         if (g->sw[k] == 0)
             return hb_error_set(HB_EINVAL, "GLM: group %zu has no observation", k);
-        lo = fmin(lo, g->tlo[k]);
-        hi = fmax(hi, g->thi[k]);
+        lo = g->tlo[k] < lo ? g->tlo[k] : lo;
+        hi = g->thi[k] > hi ? g->thi[k] : hi;
     }
     for (size_t i = 0; s->offset && i < s->n; i++)
         g->eoff[i] = exp(s->offset[i]);
@@ -166,6 +171,8 @@ int hb_glm__fast_setup(hb_glm *g)
     g->trange = s->trend && g->int_trend ? (size_t)(hi - lo) : 0;
     g->tabs_max = s->trend ? fmax(fabs(lo), fabs(hi)) : 0.0;
     g->moments_ok = !s->offset && g->int_trend;
+    for (size_t i = 0; s->trend && g->int_trend && i < s->n; i++)
+        g->tix[i] = (uint32_t)(s->trend[i] - lo);
     return 0;
 }
 
@@ -215,19 +222,21 @@ int hb_glm__fast_step(hb_glm *g)
     return 0;
 }
 
-/* tab[j] = exp(beta (tmin + j)), j = 0..trange: four interleaved chains of products, each
- * restarted from an exact exp every 32 steps (a few units in the last place, no long serial
- * chain of multiplications). */
+/* tab[j] = exp(beta (tmin + j)), j = 0..trange (and up to 3 more: the table has room): four
+ * interleaved chains of products, each restarted from an exact exp every 32 steps (a few units
+ * in the last place, no long serial chain of multiplications). */
 static void powers(const hb_glm *g, double *restrict tab, double beta)
 {
-    double r = exp(beta), t0 = g->tmin, e[4] = { 1, 1, 1, 1 };
-    size_t range = g->trange, quarter = (range + 4) / 4;
-    for (size_t j = 0; j < quarter; j++) {
-        for (size_t c = 0; c < 4; c++) {
-            size_t at = c * quarter + j;
-            e[c] = j % 32 == 0 ? exp(beta * (t0 + (double)at)) : e[c] * r;
-            if (at <= range)
-                tab[at] = e[c];
+    double r = exp(beta), t0 = g->tmin;
+    size_t q = (g->trange + 4) / 4;
+    for (size_t base = 0; base < q; base += 32) {
+        double e0 = exp(beta * (t0 + (double)base)), e1 = exp(beta * (t0 + (double)(q + base)));
+        double e2 = exp(beta * (t0 + (double)(2 * q + base)));
+        double e3 = exp(beta * (t0 + (double)(3 * q + base)));
+        size_t end = base + 32 < q ? base + 32 : q;
+        for (size_t j = base; j < end; j++) {
+            tab[j] = e0, tab[q + j] = e1, tab[2 * q + j] = e2, tab[3 * q + j] = e3;
+            e0 *= r, e1 *= r, e2 *= r, e3 *= r;
         }
     }
 }
@@ -282,6 +291,33 @@ double hb_glm__fast_predict(hb_glm *g, const double *beta, bool *valid)
 
 /* ---- moments -------------------------------------------------------------------------------- */
 
+/* S0..S2 of every group from the power table, run by run (weights of 1 skip a load). */
+static void trend_moments(hb_glm *g)
+{
+    const double *restrict etab = g->etab, *restrict pw = g->pw, *restrict tc = g->tcp;
+    const uint32_t *restrict tix = g->tix;
+    bool weighted = g->spec.weights != NULL;
+    for (size_t k = 0; k < g->spec.ngroups; k++)
+        g->s0[k] = g->s1[k] = g->s2[k] = 0;
+    for (size_t r = 0, i = 0; r < g->nruns; r++) {
+        size_t end = g->run_end[r];
+        uint32_t k = g->run_grp[r];
+        double a0 = 0, a1 = 0, a2 = 0;
+        if (weighted) {
+            for (; i < end; i++) {
+                double e = pw[i] * etab[tix[i]], et = e * tc[i];
+                a0 += e, a1 += et, a2 += et * tc[i];
+            }
+        } else {
+            for (; i < end; i++) {
+                double e = etab[tix[i]], et = e * tc[i];
+                a0 += e, a1 += et, a2 += et * tc[i];
+            }
+        }
+        g->s0[k] += a0, g->s1[k] += a1, g->s2[k] += a2;
+    }
+}
+
 bool hb_glm__moment_sums(hb_glm *g, const double *beta)
 {
     const hb_glm_spec *s = &g->spec;
@@ -302,22 +338,8 @@ bool hb_glm__moment_sums(hb_glm *g, const double *beta)
         g->aexp[k] = a;
         g->s0[k] = g->w0[k], g->s1[k] = g->w1[k], g->s2[k] = g->w2[k];
     }
-    if (s->trend) {
-        const double *restrict etab = g->etab, *restrict pw = g->pw, *restrict tc = g->tcp;
-        const uint32_t *restrict grp = g->grpp;
-        double tmin = g->tmin;
-        for (size_t k = 0; k < G; k++)
-            g->s0[k] = g->s1[k] = g->s2[k] = 0;
-        for (size_t i = 0; i < s->n;) {
-            uint32_t k = grp[i];
-            double a0 = 0, a1 = 0, a2 = 0;
-            for (; i < s->n && grp[i] == k; i++) {
-                double e = pw[i] * etab[(size_t)(tc[i] - tmin)], et = e * tc[i];
-                a0 += e, a1 += et, a2 += et * tc[i];
-            }
-            g->s0[k] += a0, g->s1[k] += a1, g->s2[k] += a2;
-        }
-    }
+    if (s->trend)
+        trend_moments(g);
     for (size_t k = 0; k < G; k++)
         g->s0[k] *= g->aexp[k], g->s1[k] *= g->aexp[k], g->s2[k] *= g->aexp[k];
     return true;
@@ -380,4 +402,28 @@ void hb_glm__moment_finish(hb_glm *g, const double *beta, const double *prev)
         g->mu[i] = mu;
         g->resid[i] = (s->y[i] - mu) / mu;
     }
+}
+
+bool hb_glm__mu_pow_grouped(const hb_glm *g, double p, double *out)
+{
+    const hb_glm_spec *s = &g->spec;
+    size_t G = s->ngroups;
+    double *scaled = g->scratch; /* p times the coefficients */
+    for (size_t k = 0; k < G; k++)
+        scaled[k] = p * g->coef[k];
+    if (s->trend)
+        scaled[G] = p * g->coef[G];
+    if (s->offset || !products_safe(g, scaled))
+        return false;
+    if (s->trend)
+        powers(g, g->etab2, scaled[G]);
+    for (size_t k = 0; k < G; k++)
+        g->aexp2[k] = exp(scaled[k]);
+    for (size_t i = 0; i < s->n; i++) {
+        uint32_t k = g->grpp[i];
+        double e = s->trend ? g->etab2[(size_t)(g->tcp[i] - g->tmin)] : 1.0;
+        /* A clamped fitted value is DBL_EPSILON, not exp(eta). */
+        out[i] = g->mu[i] > DBL_EPSILON ? g->aexp2[k] * e : pow(g->mu[i], p);
+    }
+    return true;
 }

@@ -49,6 +49,10 @@ struct hb_glm {
     double *aexp, *aexp2, *etab, *etab2;
     double tmin, tabs_max;
     size_t trange;
+    /* Each observation's index in those tables, and the runs of consecutive observations of one
+     * group: run r is observations run_end[r-1] .. run_end[r]-1 of group run_grp[r]. */
+    uint32_t *tix, *run_end, *run_grp;
+    size_t nruns;
     /* Per group: sums of w y, w y t, w, w t, w t^2; lowest and highest trend; moments S0..S2. */
     double *y0, *y1, *w0, *w1, *w2, *tlo, *thi, *s0, *s1, *s2;
     double yl, ysum; /* sums of w y log y and w y */
@@ -70,5 +74,7 @@ bool hb_glm__moment_sums(hb_glm *g, const double *beta);
 double hb_glm__moment_dev(const hb_glm *g, const double *beta);
 int hb_glm__moment_step(hb_glm *g, const double *beta);
 void hb_glm__moment_finish(hb_glm *g, const double *beta, const double *prev);
+/* mu^p as exp(p a_k) exp(p beta t) when the products are safe; false otherwise. */
+bool hb_glm__mu_pow_grouped(const hb_glm *g, double p, double *out);
 
 #endif
