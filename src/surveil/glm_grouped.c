@@ -169,9 +169,12 @@ int hb_glm__fast_setup(hb_glm *g)
     g->tmin = s->trend ? lo : 0.0;
     g->int_trend = !s->trend || (integer && hi - lo <= (double)g->n_max);
     g->trange = s->trend && g->int_trend ? (size_t)(hi - lo) : 0;
+    /* A table of powers pays when the trend's values are dense (weekly windows every year);
+     * sparse ones (daily data, 35 reference days over 5 years) get one exp each. */
+    g->table = s->trend && g->int_trend && g->trange <= 4 * s->n + 64;
     g->tabs_max = s->trend ? fmax(fabs(lo), fabs(hi)) : 0.0;
-    g->moments_ok = !s->offset && g->int_trend;
-    for (size_t i = 0; s->trend && g->int_trend && i < s->n; i++)
+    g->moments_ok = !s->offset;
+    for (size_t i = 0; g->table && i < s->n; i++)
         g->tix[i] = (uint32_t)(s->trend[i] - lo);
     return 0;
 }
@@ -246,7 +249,7 @@ static bool products_safe(const hb_glm *g, const double *beta)
 {
     const hb_glm_spec *s = &g->spec;
     double b = s->trend ? beta[s->ngroups] : 0.0;
-    if (!g->int_trend || !(fabs(b) * g->tabs_max < 300))
+    if (!(fabs(b) * g->tabs_max < 300))
         return false;
     for (size_t k = 0; k < s->ngroups; k++)
         if (!(fabs(beta[k]) < 300))
@@ -259,10 +262,10 @@ double hb_glm__fast_predict(hb_glm *g, const double *beta, bool *valid)
     const hb_glm_spec *s = &g->spec;
     size_t G = s->ngroups;
     double b = s->trend ? beta[G] : 0.0;
-    bool product = products_safe(g, beta);
+    bool product = products_safe(g, beta) && (g->table || !s->trend);
     for (size_t k = 0; k < G; k++)
         g->aexp[k] = exp(beta[k]);
-    if (product && s->trend)
+    if (product && g->table)
         powers(g, g->etab, b);
     const double *restrict tc = g->tcp, *restrict off = g->offp, *restrict pw = g->pw,
                            *restrict ylogy = g->ylogy, *restrict y = s->y, *restrict aexp = g->aexp,
@@ -291,12 +294,28 @@ double hb_glm__fast_predict(hb_glm *g, const double *beta, bool *valid)
 
 /* ---- moments -------------------------------------------------------------------------------- */
 
-/* S0..S2 of every group from the power table, run by run (weights of 1 skip a load). */
-static void trend_moments(hb_glm *g)
+/* E(t_i) = exp(b t_i): from the table when there is one. */
+static inline double trend_exp(const hb_glm *g, const double *tab, double b, size_t i)
+{
+    return g->table ? tab[g->tix[i]] : exp(b * g->tcp[i]);
+}
+
+/* S0..S2 of every group, run by run (weights of 1 skip a load). */
+static void trend_moments(hb_glm *g, double b)
 {
     const double *restrict etab = g->etab, *restrict pw = g->pw, *restrict tc = g->tcp;
     const uint32_t *restrict tix = g->tix;
     bool weighted = g->spec.weights != NULL;
+    if (!g->table) {
+        for (size_t k = 0; k < g->spec.ngroups; k++)
+            g->s0[k] = g->s1[k] = g->s2[k] = 0;
+        for (size_t i = 0; i < g->spec.n; i++) {
+            double e = pw[i] * exp(b * tc[i]), et = e * tc[i];
+            uint32_t k = g->grpp[i];
+            g->s0[k] += e, g->s1[k] += et, g->s2[k] += et * tc[i];
+        }
+        return;
+    }
     for (size_t k = 0; k < g->spec.ngroups; k++)
         g->s0[k] = g->s1[k] = g->s2[k] = 0;
     for (size_t r = 0, i = 0; r < g->nruns; r++) {
@@ -324,11 +343,12 @@ bool hb_glm__moment_sums(hb_glm *g, const double *beta)
     size_t G = s->ngroups;
     if (!g->moments_ok || !products_safe(g, beta))
         return false;
-    if (s->trend)
-        powers(g, g->etab, beta[G]);
+    double b = s->trend ? beta[G] : 0.0;
+    if (g->table)
+        powers(g, g->etab, b);
     for (size_t k = 0; k < G; k++) {
-        double a = exp(beta[k]), e1 = 1, e2 = 1;
-        if (s->trend) {
+        double a = exp(beta[k]), e1 = exp(b * g->tlo[k]), e2 = exp(b * g->thi[k]);
+        if (g->table) {
             e1 = g->etab[(size_t)(g->tlo[k] - g->tmin)];
             e2 = g->etab[(size_t)(g->thi[k] - g->tmin)];
         }
@@ -339,7 +359,7 @@ bool hb_glm__moment_sums(hb_glm *g, const double *beta)
         g->s0[k] = g->w0[k], g->s1[k] = g->w1[k], g->s2[k] = g->w2[k];
     }
     if (s->trend)
-        trend_moments(g);
+        trend_moments(g, b);
     for (size_t k = 0; k < G; k++)
         g->s0[k] *= g->aexp[k], g->s1[k] *= g->aexp[k], g->s2[k] *= g->aexp[k];
     return true;
@@ -381,23 +401,23 @@ void hb_glm__moment_finish(hb_glm *g, const double *beta, const double *prev)
 {
     const hb_glm_spec *s = &g->spec;
     size_t G = s->ngroups;
-    double b = s->trend ? beta[G] : 0.0, tmin = g->tmin;
+    double b = s->trend ? beta[G] : 0.0;
     for (size_t k = 0; k < G; k++) {
         g->aexp[k] = exp(beta[k]);
         g->aexp2[k] = prev ? exp(prev[k]) : 0.0;
     }
-    if (s->trend) {
+    double b2 = prev && s->trend ? prev[G] : 0.0;
+    if (g->table) {
         powers(g, g->etab, b);
         if (prev)
-            powers(g, g->etab2, prev[G]);
+            powers(g, g->etab2, b2);
     }
     for (size_t i = 0; i < s->n; i++) {
         uint32_t k = g->grpp[i];
         double t = g->tcp[i];
-        size_t j = s->trend ? (size_t)(t - tmin) : 0;
-        double e = s->trend ? g->etab[j] : 1.0, mu = g->aexp[k] * e;
+        double e = s->trend ? trend_exp(g, g->etab, b, i) : 1.0, mu = g->aexp[k] * e;
         if (prev)
-            g->wt[i] = g->pw[i] * g->aexp2[k] * (s->trend ? g->etab2[j] : 1.0);
+            g->wt[i] = g->pw[i] * g->aexp2[k] * (s->trend ? trend_exp(g, g->etab2, b2, i) : 1.0);
         g->eta[i] = beta[k] + b * t;
         g->mu[i] = mu;
         g->resid[i] = (s->y[i] - mu) / mu;
@@ -415,13 +435,14 @@ bool hb_glm__mu_pow_grouped(const hb_glm *g, double p, double *out)
         scaled[G] = p * g->coef[G];
     if (s->offset || !products_safe(g, scaled))
         return false;
-    if (s->trend)
-        powers(g, g->etab2, scaled[G]);
+    double b = s->trend ? scaled[G] : 0.0;
+    if (g->table)
+        powers(g, g->etab2, b);
     for (size_t k = 0; k < G; k++)
         g->aexp2[k] = exp(scaled[k]);
     for (size_t i = 0; i < s->n; i++) {
         uint32_t k = g->grpp[i];
-        double e = s->trend ? g->etab2[(size_t)(g->tcp[i] - g->tmin)] : 1.0;
+        double e = s->trend ? trend_exp(g, g->etab2, b, i) : 1.0;
         /* A clamped fitted value is DBL_EPSILON, not exp(eta). */
         out[i] = g->mu[i] > DBL_EPSILON ? g->aexp2[k] * e : pow(g->mu[i], p);
     }

@@ -39,7 +39,7 @@ struct hb_glm {
 
     /* The fast path (glm_grouped.c). The loops read prior weights, y log y, trend, offset and
      * group through these pointers: the caller's arrays, or constant ones for what is absent. */
-    bool fast, int_trend, moments_ok;
+    bool fast, int_trend, table, moments_ok;
     const double *pw, *ylogy, *tcp, *offp;
     const uint32_t *grpp;
     double *ones, *zeros, *ylogy_buf, *eoff;
