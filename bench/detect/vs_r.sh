@@ -33,7 +33,7 @@ time_hb() {
 noufaily="--no-periods 10 --past-weeks-not-included 26 --p-threshold-trend 1 --threshold-method nbPlugin"
 for threads in 1 2; do
     for dataset in flu daily; do
-        case $dataset in flu) glr=2002-01-07: ;; daily) glr=2016-01-01: ;; esac
+        case $dataset in flu) glr=2001-12-31: ;; daily) glr=2016-01-01: ;; esac # R: (freq + 1):n
         time_hb farringtonFlexible "$threads" "$dataset" --method farrington-flexible
         # shellcheck disable=SC2086
         time_hb farringtonFlexible-noufaily "$threads" "$dataset" --method farrington-flexible $noufaily
@@ -45,7 +45,7 @@ done
 echo
 printf '%-28s %-6s %7s %7s | %10s %6s | %10s %6s %8s | %8s\n' method data stp threads \
     "R ms/stp" alarms "hb ms/stp" alarms ratio "hb stp"
-awk -F, 'FNR == 1 { next } FILENAME ~ /r.csv$/ { k = $1 "," $2; rs[k] = $4 / $3 * 1000; ra[k] = $5; rn[k] = $3; next }
+awk -F, 'FILENAME ~ /r.csv$/ { if (FNR == 1) next; k = $1 "," $2; rs[k] = $4 / $3 * 1000; ra[k] = $5; rn[k] = $3; next }
     { k = $1 "," $2; hs = $5 / $4 * 1000
       printf "%-28s %-6s %7d %7d | %10.4f %6d | %10.5f %6d %7.0fx | %8d\n", $1, $2, rn[k], $3, rs[k], ra[k], hs, $6, rs[k] / hs, $4 }' \
     "$out/r.csv" "$out/hb.csv"

@@ -264,6 +264,8 @@ static void start_values(hb_glm *g)
 {
     const hb_glm_spec *s = &g->spec;
     if (s->etastart && s->start_mu) {
+        if (g->fast)
+            return; /* the fast path reads them where they are */
         memcpy(g->eta, s->etastart, s->n * sizeof(double));
         memcpy(g->mu, s->start_mu, s->n * sizeof(double));
         return;
@@ -296,6 +298,10 @@ static int take_step(hb_glm *g, bool moments)
 {
     if (moments)
         return hb_glm__moment_step(g, g->coef);
+    if (g->fast && g->first_sums) {
+        g->first_sums = false;
+        return hb_glm__fast_first_step(g);
+    }
     return g->fast ? hb_glm__fast_step(g) : solve_step(g);
 }
 
@@ -320,7 +326,7 @@ static int irls(hb_glm *g, double *devp, bool *conv, int *iterp)
 {
     const hb_glm_spec *s = &g->spec;
     size_t nc = ncoef(s);
-    double devold = g->fast ? hb_glm__fast_start_dev(g) : deviance(g), dev = devold;
+    double devold = g->fast ? g->dev0 : deviance(g), dev = devold;
     bool have_old = false, moments = false, stepped_on_moments = false;
     *conv = false;
     int iter;
@@ -334,6 +340,8 @@ static int irls(hb_glm *g, double *devp, bool *conv, int *iterp)
         bool finite = true, valid;
         for (size_t j = 0; j < nc; j++)
             finite = finite && isfinite(g->start[j]);
+        if (!finite && iter == 1) /* glm.fit has no coefficients to fall back on */
+            return hb_error_set(HB_ERROR, "GLM: non-finite coefficients at the first step");
         if (!finite) {
             if (moments) /* glm.fit keeps the last good coefficients and their weights */
                 hb_glm__moment_finish(g, g->coef, g->coef);
@@ -353,6 +361,8 @@ static int irls(hb_glm *g, double *devp, bool *conv, int *iterp)
         memcpy(g->coefold, g->coef, nc * sizeof(double));
         have_old = true;
     }
+    if (g->fast && iter == 1) /* the one step was made from the start values in setup */
+        hb_glm__fast_first_weights(g);
     if (moments) /* the fitted values are still held as moments only */
         hb_glm__moment_finish(g, g->coef, stepped_on_moments ? g->prevcoef : NULL);
     else
@@ -386,20 +396,22 @@ int hb_glm_fit(hb_glm *g, const hb_glm_spec *spec, hb_glm_result *result)
     s->ngroups = s->x ? 0 : (s->ngroups ? s->ngroups : 1);
     g->fast = !s->x && s->family != HB_GLM_NEGBIN;
     int rc = check_size(g, s);
-    if (rc == 0)
-        rc = g->fast ? hb_glm__fast_setup(g) : validate(g, s);
+    if (rc == 0 && !g->fast)
+        rc = validate(g, s);
     if (rc == 0 && !g->fast)
         rc = check_groups(g);
     if (rc < 0)
         return rc;
     start_values(g);
-    if (!all_validmu(g))
+    if (g->fast && (rc = hb_glm__fast_setup(g)) < 0)
+        return rc;
+    if (!g->fast && !all_validmu(g))
         return hb_error_set(HB_ERROR, "GLM: cannot find valid starting values");
     if (g->n_good == 0)
         return hb_error_set(HB_EINVAL, "GLM: no observation has a positive weight");
-    double dev;
-    bool conv;
-    int iter;
+    double dev = NAN;
+    bool conv = false;
+    int iter = 0;
     if ((rc = irls(g, &dev, &conv, &iter)) < 0)
         return rc;
     size_t nc = ncoef(s);

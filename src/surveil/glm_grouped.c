@@ -89,8 +89,11 @@ static void setup_pointers(hb_glm *g)
     g->tcp = s->trend ? s->trend : g->zeros;
     g->offp = s->offset ? s->offset : g->zeros;
     g->ylogy = s->ylogy ? s->ylogy : g->ylogy_buf;
+    g->eta0p = s->etastart && s->start_mu ? s->etastart : g->eta;
+    g->mu0p = s->etastart && s->start_mu ? s->start_mu : g->mu;
+    clear_sums(g);
     for (size_t k = 0; k < s->ngroups; k++) {
-        g->y0[k] = g->y1[k] = g->w0[k] = g->w1[k] = g->w2[k] = g->sw[k] = 0;
+        g->y0[k] = g->y1[k] = g->w0[k] = g->w1[k] = g->w2[k] = g->s0[k] = 0;
         g->tlo[k] = INFINITY;
         g->thi[k] = -INFINITY;
     }
@@ -113,12 +116,13 @@ static int bad_observation(const hb_glm *g, size_t i)
 static size_t setup_run(hb_glm *g, size_t i, bool *integer, size_t *good, size_t *bad)
 {
     const hb_glm_spec *s = &g->spec;
+    const double *eta0 = g->eta0p, *mu0 = g->mu0p;
     uint32_t k = g->grpp[i];
+    size_t begin = i, seen = 0;
     double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, yl = 0, ys = 0, lo = g->tlo[k], hi = g->thi[k];
-    size_t seen = 0;
     for (; i < s->n && g->grpp[i] == k; i++) {
-        double y = s->y[i], w = g->pw[i], t = g->tcp[i];
-        if (!(y >= 0 && y < INFINITY && w >= 0 && w < INFINITY)) {
+        double y = s->y[i], w = g->pw[i], t = g->tcp[i], m = mu0[i];
+        if (!(y >= 0 && y < INFINITY && w >= 0 && w < INFINITY && m > 0 && m < INFINITY)) {
             *bad = i;
             return SIZE_MAX;
         }
@@ -134,17 +138,35 @@ static size_t setup_run(hb_glm *g, size_t i, bool *integer, size_t *good, size_t
     }
     g->y0[k] += a0, g->y1[k] += a1, g->w0[k] += a2, g->w1[k] += a3, g->w2[k] += a4;
     g->tlo[k] = lo, g->thi[k] = hi;
-    g->sw[k] += (double)seen;
+    g->s0[k] += (double)seen; /* observations with weight: every group needs one */
     *good += seen;
     g->yl += yl, g->ysum += ys;
+    /* The first IRLS step from the start values (as fast_step) and their deviance: a second,
+     * lighter loop over the run, which is in cache, keeps both loops' sums in registers. */
+    double f0 = 0, f1 = 0, f2 = 0, f3 = 0, f4 = 0, dev = 0, leps = log(DBL_EPSILON);
+    for (size_t j = begin; j < i; j++) {
+        double y = s->y[j], w = g->pw[j], t = g->tcp[j], m = mu0[j];
+        double ww = w * m, z = eta0[j] - g->offp[j] + (y - m) / m, wz = ww * z;
+        f0 += ww, f1 += wz, f2 += ww * t, f3 += ww * t * t, f4 += wz * t;
+        dev += w * (g->ylogy[j] - y * (m > DBL_EPSILON ? eta0[j] : leps) - y + m);
+    }
+    g->sw[k] += f0, g->swz[k] += f1, g->swt[k] += f2, g->swtt[k] += f3, g->swtz[k] += f4;
+    g->dev0 += 2 * dev;
     return i;
+}
+
+static int bad_start(const hb_glm *g, size_t i)
+{
+    if (!(g->mu0p[i] > 0 && g->mu0p[i] < INFINITY))
+        return hb_error_set(HB_ERROR, "GLM: cannot find valid starting values");
+    return bad_observation(g, i);
 }
 
 int hb_glm__fast_setup(hb_glm *g)
 {
     const hb_glm_spec *s = &g->spec;
     setup_pointers(g);
-    g->yl = g->ysum = 0;
+    g->yl = g->ysum = g->dev0 = 0;
     size_t good = 0;
     bool integer = true;
     g->nruns = 0;
@@ -153,12 +175,12 @@ int hb_glm__fast_setup(hb_glm *g)
             return bad_observation(g, i);
         g->run_grp[g->nruns] = g->grpp[i];
         if ((i = setup_run(g, i, &integer, &good, &bad)) == SIZE_MAX)
-            return bad_observation(g, bad);
+            return bad_start(g, bad);
         g->run_end[g->nruns++] = (uint32_t)i;
     }
     double lo = INFINITY, hi = -INFINITY;
     for (size_t k = 0; k < s->ngroups; k++) {
-        if (g->sw[k] == 0)
+        if (g->s0[k] == 0)
             return hb_error_set(HB_EINVAL, "GLM: group %zu has no observation", k);
         lo = g->tlo[k] < lo ? g->tlo[k] : lo;
         hi = g->thi[k] > hi ? g->thi[k] : hi;
@@ -166,6 +188,7 @@ int hb_glm__fast_setup(hb_glm *g)
     for (size_t i = 0; s->offset && i < s->n; i++)
         g->eoff[i] = exp(s->offset[i]);
     g->n_good = good;
+    g->first_sums = true;
     g->tmin = s->trend ? lo : 0.0;
     g->int_trend = !s->trend || (integer && hi - lo <= (double)g->n_max);
     g->trange = s->trend && g->int_trend ? (size_t)(hi - lo) : 0;
@@ -179,15 +202,21 @@ int hb_glm__fast_setup(hb_glm *g)
     return 0;
 }
 
-double hb_glm__fast_start_dev(const hb_glm *g)
+int hb_glm__fast_first_step(hb_glm *g)
 {
-    const hb_glm_spec *s = &g->spec;
-    double dev = 0, leps = log(DBL_EPSILON);
-    for (size_t i = 0; i < s->n; i++) {
-        double lmu = g->mu[i] > DBL_EPSILON ? g->eta[i] : leps;
-        dev += g->pw[i] * (g->ylogy[i] - s->y[i] * lmu - s->y[i] + g->mu[i]);
-    }
-    return 2 * dev;
+    double check = 0;
+    for (size_t k = 0; k < g->spec.ngroups; k++)
+        check += g->swz[k] + g->swtz[k];
+    if (!isfinite(check))
+        return hb_error_set(HB_ERROR, "GLM: weighted least squares data not finite");
+    solve_sums(g);
+    return 0;
+}
+
+void hb_glm__fast_first_weights(hb_glm *g)
+{
+    for (size_t i = 0; i < g->spec.n; i++)
+        g->wt[i] = g->pw[i] * g->mu0p[i];
 }
 
 /* ---- per observation ------------------------------------------------------------------------ */

@@ -56,6 +56,11 @@ struct hb_glm {
     /* Per group: sums of w y, w y t, w, w t, w t^2; lowest and highest trend; moments S0..S2. */
     double *y0, *y1, *w0, *w1, *w2, *tlo, *thi, *s0, *s1, *s2;
     double yl, ysum; /* sums of w y log y and w y */
+    /* The start values (the caller's etastart / start_mu, or eta[] / mu[]), their deviance, and
+     * whether the sums sw .. swtz hold the first IRLS step from them (made by fast_setup). */
+    const double *eta0p, *mu0p;
+    double dev0;
+    bool first_sums;
 };
 
 double hb_glm__linkinv(double eta);
@@ -66,8 +71,12 @@ void hb_glm__qr_forwardsolve(const hb_glm *g, double *b);
 
 /* glm_grouped.c */
 void hb_glm__grouped_step(hb_glm *g); /* general families: from wt[] and z[] */
-int hb_glm__fast_setup(hb_glm *g);    /* checks the spec as glm.c's validate() does */
-double hb_glm__fast_start_dev(const hb_glm *g);
+/* Checks the spec as glm.c's validate() does, the start values as all_validmu(), and sums the
+ * first IRLS step and the start's deviance in the same pass. */
+int hb_glm__fast_setup(hb_glm *g);
+/* The first step from the sums fast_setup made; the working weights of that step into wt[]. */
+int hb_glm__fast_first_step(hb_glm *g);
+void hb_glm__fast_first_weights(hb_glm *g);
 int hb_glm__fast_step(hb_glm *g);
 double hb_glm__fast_predict(hb_glm *g, const double *beta, bool *valid);
 bool hb_glm__moment_sums(hb_glm *g, const double *beta);
