@@ -41,7 +41,6 @@ run_suite() {
 
 # ASan: leaks are errors too; UBSan: any finding aborts (-fno-sanitize-recover).
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
-export LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DHB_SANITIZE=ON
 if [ "$quick" -eq 0 ]; then

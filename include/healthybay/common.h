@@ -29,7 +29,8 @@ enum hb_error_code {
     HB_ENOMEM = -5,    /* out of memory */
     HB_ECONFLICT = -6, /* the object exists already, or a concurrent change won */
     HB_EPERM = -7,     /* not allowed */
-    HB_ENODATA = -8    /* too little data for the computation (not an error of the caller) */
+    HB_ENODATA = -8,   /* too little data for the computation (not an error of the caller) */
+    HB_EAUTH = -9      /* missing, malformed, unknown, expired or revoked credentials */
 };
 
 /* The calling thread's last error message; "" when none. Borrowed: valid until the next failing

@@ -3,9 +3,12 @@
  */
 #include "cli/cli.h"
 
+#include <pwd.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/audit.h"
 #include "core/schema.h"
 
 int hb_cli_fail(const char *fmt, ...)
@@ -101,4 +104,21 @@ int hb_cli_print_table(const hb_table *table, const hb_cli_common *common)
     if (hb_table_write(table, common->format, stdout) < 0 || fflush(stdout) != 0)
         return hb_cli_fail("cannot write output");
     return 0;
+}
+
+int hb_cli_audit(hb_store *store, const char *action, const char *object, const char *jurisdiction)
+{
+    const struct passwd *pw = getpwuid(getuid());
+    char source[128];
+    snprintf(source, sizeof source, "cli %s", pw && pw->pw_name ? pw->pw_name : "unknown");
+    hb_audit_event ev = {
+        .org = NULL,
+        .jurisdiction = jurisdiction,
+        .token_id = NULL,
+        .source = source,
+        .action = action,
+        .object = object,
+        .outcome = HB_AUDIT_OK,
+    };
+    return hb_audit_append(store, &ev);
 }

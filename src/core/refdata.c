@@ -24,90 +24,64 @@
 extern const hb_embedded_file hb_refdata_files[];
 extern const size_t hb_refdata_files_count;
 
-typedef enum col_type {
-    COL_TEXT,    /* required text */
-    COL_OPT,     /* optional text (empty = NULL) */
-    COL_INT,     /* optional non-negative integer */
-    COL_BOOL,    /* 0 or 1 */
-    COL_BOOLOPT, /* 0, 1 or empty (unknown) */
-    COL_DATE,    /* YYYY-MM-DD */
-    COL_ENUM,    /* one of allowed ('|'-separated); optional when allowed starts with '|' */
-    COL_REF,     /* required code that must exist in table ref */
-    COL_REFOPT   /* optional code that must exist in table ref */
-} col_type;
-
-typedef struct col_spec {
-    const char *name;
-    col_type type;
-    const char *allowed; /* COL_ENUM: values; COL_REF*: the referenced table */
-} col_spec;
-
-typedef struct file_spec {
-    const char *file;
-    const char *table;
-    const col_spec *cols;
-    size_t ncols;
-    size_t nkeys; /* the first nkeys columns form the primary key */
-} file_spec;
-
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static const col_spec jurisdiction_cols[] = {
-    { "code", COL_ENUM, "GD|HK|MO" },   { "name_en", COL_TEXT, NULL },
-    { "name_zh_hans", COL_TEXT, NULL }, { "name_zh_hant", COL_TEXT, NULL },
-    { "name_pt", COL_OPT, NULL },       { "currency", COL_ENUM, "CNY|HKD|MOP" },
-    { "languages", COL_TEXT, NULL },
+static const hb_refdata_column jurisdiction_cols[] = {
+    { "code", HB_REF_ENUM, "GD|HK|MO", NULL },   { "name_en", HB_REF_TEXT, NULL, NULL },
+    { "name_zh_hans", HB_REF_TEXT, NULL, NULL }, { "name_zh_hant", HB_REF_TEXT, NULL, NULL },
+    { "name_pt", HB_REF_OPT, NULL, NULL },       { "currency", HB_REF_ENUM, "CNY|HKD|MOP", NULL },
+    { "languages", HB_REF_TEXT, NULL, NULL },
 };
 
-static const col_spec region_cols[] = {
-    { "code", COL_TEXT, NULL },
-    { "jurisdiction", COL_REF, "hb_jurisdictions" },
-    { "level", COL_ENUM, "jurisdiction|city|district|parish|area" },
-    { "parent", COL_REFOPT, "hb_regions" },
-    { "name_en", COL_TEXT, NULL },
-    { "name_zh_hans", COL_TEXT, NULL },
-    { "name_zh_hant", COL_TEXT, NULL },
-    { "name_pt", COL_OPT, NULL },
-    { "population", COL_INT, NULL },
-    { "population_year", COL_INT, NULL },
-    { "population_source", COL_OPT, NULL },
+static const hb_refdata_column region_cols[] = {
+    { "code", HB_REF_TEXT, NULL, NULL },
+    { "jurisdiction", HB_REF_REF, "hb_jurisdictions", NULL },
+    { "level", HB_REF_ENUM, "jurisdiction|city|district|parish|area", NULL },
+    { "parent", HB_REF_REFOPT, "hb_regions", NULL },
+    { "name_en", HB_REF_TEXT, NULL, NULL },
+    { "name_zh_hans", HB_REF_TEXT, NULL, NULL },
+    { "name_zh_hant", HB_REF_TEXT, NULL, NULL },
+    { "name_pt", HB_REF_OPT, NULL, NULL },
+    { "population", HB_REF_INT, NULL, NULL },
+    { "population_year", HB_REF_INT, NULL, NULL },
+    { "population_source", HB_REF_OPT, NULL, NULL },
 };
 
-static const col_spec disease_cols[] = {
-    { "code", COL_TEXT, NULL },
-    { "name_en", COL_TEXT, NULL },
-    { "name_zh_hans", COL_TEXT, NULL },
-    { "name_zh_hant", COL_TEXT, NULL },
-    { "name_pt", COL_OPT, NULL },
-    { "icd10", COL_OPT, NULL },
-    { "gd_class", COL_ENUM, "|A|B|C" },
-    { "hk_notifiable", COL_BOOL, NULL },
-    { "mo_notifiable", COL_BOOLOPT, NULL },
-    { "transmission", COL_ENUM,
-      "respiratory|enteric|vector|sexual_blood|zoonotic|vaccine_preventable|other" },
+static const hb_refdata_column disease_cols[] = {
+    { "code", HB_REF_TEXT, NULL, NULL },
+    { "name_en", HB_REF_TEXT, NULL, NULL },
+    { "name_zh_hans", HB_REF_TEXT, NULL, NULL },
+    { "name_zh_hant", HB_REF_TEXT, NULL, NULL },
+    { "name_pt", HB_REF_OPT, NULL, NULL },
+    { "icd10", HB_REF_OPT, NULL, NULL },
+    { "gd_class", HB_REF_ENUM, "|A|B|C", NULL },
+    { "hk_notifiable", HB_REF_BOOL, NULL, NULL },
+    { "mo_notifiable", HB_REF_BOOLOPT, NULL, NULL },
+    { "transmission", HB_REF_ENUM,
+      "respiratory|enteric|vector|sexual_blood|zoonotic|vaccine_preventable|other", NULL },
 };
 
-static const col_spec holiday_cols[] = {
-    { "date", COL_DATE, NULL },
-    { "jurisdiction", COL_REF, "hb_jurisdictions" },
-    { "kind", COL_ENUM, "holiday|workday" },
-    { "name_en", COL_TEXT, NULL },
-    { "name_zh", COL_OPT, NULL },
+static const hb_refdata_column holiday_cols[] = {
+    { "date", HB_REF_DATE, NULL, NULL },
+    { "jurisdiction", HB_REF_REF, "hb_jurisdictions", NULL },
+    { "kind", HB_REF_ENUM, "holiday|workday", NULL },
+    { "name_en", HB_REF_TEXT, NULL, NULL },
+    { "name_zh", HB_REF_OPT, NULL, NULL },
 };
 
 /* In load order: what a file references must be loaded before it. */
-static const file_spec file_specs[] = {
+static const hb_refdata_file core_files[] = {
     { "jurisdictions.csv", "hb_jurisdictions", jurisdiction_cols, COUNT(jurisdiction_cols), 1 },
     { "regions.csv", "hb_regions", region_cols, COUNT(region_cols), 1 },
     { "diseases.csv", "hb_diseases", disease_cols, COUNT(disease_cols), 1 },
     { "holidays.csv", "hb_holidays", holiday_cols, COUNT(holiday_cols), 2 },
 };
 
-static const file_spec *spec_for(const char *file)
+static const hb_refdata_file *spec_for(const char *file)
 {
-    for (size_t i = 0; i < COUNT(file_specs); i++)
-        if (strcmp(file_specs[i].file, file) == 0)
-            return &file_specs[i];
+    for (size_t i = 0; i < COUNT(core_files); i++)
+        if (strcmp(core_files[i].file, file) == 0)
+            return &core_files[i];
     return NULL;
 }
 
@@ -134,13 +108,14 @@ static bool is_code(const char *s, size_t len)
     return len > 0 && len <= 64;
 }
 
-static int check_field(const hb_csv *csv, size_t field, const col_spec *col, const char *v,
-                       size_t len)
+static int check_type(const hb_csv *csv, size_t field, const hb_refdata_column *col, const char *v,
+                      size_t len)
 {
     int64_t n;
+    double x;
     hb_date d;
     switch (col->type) {
-    case COL_TEXT:
+    case HB_REF_TEXT:
         if (len == 0)
             return hb_csv_error(csv, field, "must not be empty");
         if (strcmp(col->name, "code") == 0 && !is_code(v, len))
@@ -149,39 +124,52 @@ static int check_field(const hb_csv *csv, size_t field, const col_spec *col, con
                                 "spaces or commas, at most 64 characters)",
                                 v);
         return 0;
-    case COL_OPT:
+    case HB_REF_OPT:
         return 0;
-    case COL_INT:
+    case HB_REF_INT:
         if (len == 0)
             return 0;
         if (hb_parse_int64(&n, v, len) < 0 || n < 0)
             return hb_csv_error(csv, field, "'%s' is not a non-negative integer", v);
         return 0;
-    case COL_BOOL:
-    case COL_BOOLOPT:
-        if (len == 0 && col->type == COL_BOOLOPT)
+    case HB_REF_REAL:
+        if (len > 0 && hb_parse_double(&x, v, len) < 0)
+            return hb_csv_error(csv, field, "'%s' is not a number", v);
+        return 0;
+    case HB_REF_BOOL:
+    case HB_REF_BOOLOPT:
+        if (len == 0 && col->type == HB_REF_BOOLOPT)
             return 0;
         if (len != 1 || (v[0] != '0' && v[0] != '1'))
             return hb_csv_error(csv, field, "'%s' is not 0 or 1%s", v,
-                                col->type == COL_BOOLOPT ? " (or empty for unknown)" : "");
+                                col->type == HB_REF_BOOLOPT ? " (or empty for unknown)" : "");
         return 0;
-    case COL_DATE:
+    case HB_REF_DATE:
         if (hb_date_parse(&d, v, len) < 0)
             return hb_csv_error(csv, field, "%s", hb_error_last());
         return 0;
-    case COL_ENUM:
+    case HB_REF_ENUM:
         if (!enum_allows(col->allowed, v, len))
             return hb_csv_error(csv, field, "'%s' is not one of %s", v,
                                 col->allowed[0] == '|' ? col->allowed + 1 : col->allowed);
         return 0;
-    case COL_REF:
+    case HB_REF_REF:
         if (len == 0)
             return hb_csv_error(csv, field, "must not be empty");
         return 0;
-    case COL_REFOPT:
+    case HB_REF_REFOPT:
         return 0;
     }
     return 0;
+}
+
+static int check_field(const hb_csv *csv, size_t field, const hb_refdata_column *col, const char *v,
+                       size_t len)
+{
+    int rc = check_type(csv, field, col, v, len);
+    if (rc == 0 && len > 0 && col->check && col->check(v, len) < 0)
+        rc = hb_csv_error(csv, field, "%s", hb_error_last());
+    return rc;
 }
 
 /* A parsed file: rows of cells in spec column order, plus where each row came from. */
@@ -230,9 +218,12 @@ static int parsed_add(parsed *p, const hb_csv *csv, const long *map)
 }
 
 /* Steps 1 and 2: header and every record. map[c] = CSV column of spec column c. */
-static int parse_file(const file_spec *spec, hb_csv *csv, parsed *out)
+static int parse_file(const hb_refdata_file *spec, hb_csv *csv, parsed *out)
 {
     long map[32];
+    if (spec->ncols > COUNT(map))
+        return hb_error_set(HB_ERROR, "%s: more than %zu columns in its spec", spec->file,
+                            COUNT(map));
     int rc = hb_csv_read_header(csv);
     if (rc < 0)
         return rc;
@@ -288,7 +279,7 @@ static int ref_exists(hb_store *store, const char *table, const char *code, bool
 }
 
 /* INSERT … ON CONFLICT (keys) DO UPDATE SET every other column: built from the static spec. */
-static int build_upsert(const file_spec *spec, hb_buf *sql)
+static int build_upsert(const hb_refdata_file *spec, hb_buf *sql)
 {
     int rc = hb_buf_printf(sql, "INSERT INTO %s (", spec->table);
     for (size_t c = 0; rc == 0 && c < spec->ncols; c++)
@@ -307,12 +298,17 @@ static int build_upsert(const file_spec *spec, hb_buf *sql)
     return rc;
 }
 
-static int bind_cell(hb_stmt *st, int index, const col_spec *col, const char *v)
+static int bind_cell(hb_stmt *st, int index, const hb_refdata_column *col, const char *v)
 {
     int64_t n;
+    double x;
     if (!v)
         return hb_stmt_bind_null(st, index);
-    if (col->type == COL_INT || col->type == COL_BOOL || col->type == COL_BOOLOPT) {
+    if (col->type == HB_REF_REAL) {
+        hb_parse_double(&x, v, strlen(v)); /* checked in parse_file */
+        return hb_stmt_bind_double(st, index, x);
+    }
+    if (col->type == HB_REF_INT || col->type == HB_REF_BOOL || col->type == HB_REF_BOOLOPT) {
         hb_parse_int64(&n, v, strlen(v)); /* checked in parse_file */
         return hb_stmt_bind_int64(st, index, n);
     }
@@ -320,7 +316,8 @@ static int bind_cell(hb_stmt *st, int index, const col_spec *col, const char *v)
 }
 
 /* Step 3. */
-static int write_rows(hb_store *store, const file_spec *spec, const char *name, const parsed *p)
+static int write_rows(hb_store *store, const hb_refdata_file *spec, const char *name,
+                      const parsed *p)
 {
     hb_buf sql;
     hb_buf_init(&sql, 0);
@@ -332,9 +329,9 @@ static int write_rows(hb_store *store, const file_spec *spec, const char *name, 
     for (size_t r = 0; rc == 0 && r < p->rows; r++) {
         char *const *row = p->cells + r * p->ncols;
         for (size_t c = 0; rc == 0 && c < p->ncols; c++) {
-            const col_spec *col = &spec->cols[c];
+            const hb_refdata_column *col = &spec->cols[c];
             bool exists = true;
-            if ((col->type == COL_REF || col->type == COL_REFOPT) && row[c])
+            if ((col->type == HB_REF_REF || col->type == HB_REF_REFOPT) && row[c])
                 rc = ref_exists(store, col->allowed, row[c], &exists);
             if (rc == 0 && !exists)
                 rc = hb_error_set(HB_EINVAL, "%s:%lu: field '%s': '%s' is not a known code%s", name,
@@ -356,12 +353,9 @@ static int write_rows(hb_store *store, const file_spec *spec, const char *name, 
     return rc;
 }
 
-int hb_refdata_load_text(hb_store *store, const char *file, const char *name, const char *data,
-                         size_t len)
+int hb_refdata_load_file(hb_store *store, const hb_refdata_file *spec, const char *name,
+                         const char *data, size_t len)
 {
-    const file_spec *spec = spec_for(file);
-    if (!spec)
-        return hb_error_set(HB_EINVAL, "%s: not a reference data file", name);
     hb_csv *csv;
     int rc = hb_csv_open_memory(&csv, name, data, len);
     if (rc < 0)
@@ -375,14 +369,23 @@ int hb_refdata_load_text(hb_store *store, const char *file, const char *name, co
     return rc;
 }
 
+int hb_refdata_load_text(hb_store *store, const char *file, const char *name, const char *data,
+                         size_t len)
+{
+    const hb_refdata_file *spec = spec_for(file);
+    if (!spec)
+        return hb_error_set(HB_EINVAL, "%s: not a reference data file", name);
+    return hb_refdata_load_file(store, spec, name, data, len);
+}
+
 int hb_refdata_load(hb_store *store)
 {
-    for (size_t i = 0; i < COUNT(file_specs); i++) {
+    for (size_t i = 0; i < COUNT(core_files); i++) {
         const hb_embedded_file *f =
-            hb_embedded_find(hb_refdata_files, hb_refdata_files_count, file_specs[i].file);
+            hb_embedded_find(hb_refdata_files, hb_refdata_files_count, core_files[i].file);
         if (!f)
             return hb_error_set(HB_ERROR, "reference file %s is missing from this build",
-                                file_specs[i].file);
+                                core_files[i].file);
         char name[64];
         snprintf(name, sizeof name, "data/%s", f->name);
         int rc = hb_refdata_load_text(store, f->name, name, f->data, f->size);

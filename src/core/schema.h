@@ -17,4 +17,8 @@ const hb_migration *hb_schema_migrations(size_t *count);
 /* Open the database at url and check it is fully migrated (every command but `db migrate`). */
 int hb_schema_open(hb_store **out, const char *url);
 
+/* The highest migration version applied to the database: it changes whenever the schema or the
+ * reference data does, so the server keys cached reference listings (and their ETag) on it. */
+int hb_schema_version(hb_store *store, int64_t *out);
+
 #endif

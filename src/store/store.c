@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store/store_int.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/limits.h"
@@ -35,10 +36,22 @@ int hb_store_open(hb_store **out, const char *url, unsigned flags)
                           : hb_store__sqlite_open(out, url, (flags & HB_STORE_CREATE) != 0);
 }
 
+/* Really finalize a statement (the backend's finalize, which frees it). */
+static void destroy(hb_stmt *st)
+{
+    char *sql = st->sql;
+    st->store->ops->finalize(st);
+    hb_free(sql);
+}
+
 void hb_store_close(hb_store *store)
 {
-    if (store)
-        store->ops->close(store);
+    if (!store)
+        return;
+    for (size_t i = 0; i < store->ncache; i++)
+        destroy(store->cache[i]);
+    store->ncache = 0;
+    store->ops->close(store);
 }
 
 hb_store_kind hb_store_kind_of(const hb_store *store)
@@ -143,9 +156,35 @@ int hb_store_lock(hb_store *store, int64_t key)
     return store->ops->lock(store, key);
 }
 
+/*
+ * Statement cache. Modules prepare, use and finalize statements where they need them, which is
+ * the clearest code; but preparing is not free — on PostgreSQL it is a round trip to the server,
+ * and finalizing another (DEALLOCATE). So hb_stmt_finalize() keeps the statement, reset, in a
+ * small per-connection cache, and hb_store_prepare() of the same SQL text takes it back. The
+ * least recently used idle statement is really finalized when the cache is full.
+ */
 int hb_store_prepare(hb_store *store, hb_stmt **out, const char *sql)
 {
-    return store->ops->prepare(store, out, sql);
+    for (size_t i = store->ncache; i-- > 0;) {
+        hb_stmt *st = store->cache[i];
+        if (strcmp(st->sql, sql) == 0) {
+            memmove(&store->cache[i], &store->cache[i + 1],
+                    (store->ncache - i - 1) * sizeof store->cache[0]);
+            store->ncache--;
+            *out = st;
+            return 0;
+        }
+    }
+    char *copy = hb_strdup(sql);
+    if (!copy)
+        return HB_ENOMEM;
+    int rc = store->ops->prepare(store, out, sql);
+    if (rc < 0) {
+        hb_free(copy);
+        return rc;
+    }
+    (*out)->sql = copy;
+    return 0;
 }
 
 static int check_index(hb_stmt *st, int index)
@@ -237,8 +276,20 @@ int hb_stmt_reset(hb_stmt *st)
 
 void hb_stmt_finalize(hb_stmt *st)
 {
-    if (st)
-        st->store->ops->finalize(st);
+    if (!st)
+        return;
+    hb_store *store = st->store;
+    if (st->store->ops->reset(st) < 0) {
+        destroy(st);
+        return;
+    }
+    if (store->ncache == HB_STORE_STMT_CACHE_MAX) {
+        destroy(store->cache[0]);
+        memmove(&store->cache[0], &store->cache[1],
+                (HB_STORE_STMT_CACHE_MAX - 1) * sizeof store->cache[0]);
+        store->ncache--;
+    }
+    store->cache[store->ncache++] = st;
 }
 
 int hb_store_run(hb_store *store, const char *sql)
@@ -258,6 +309,8 @@ int hb_store_query_table(hb_store *store, const char *sql, const char *const *pa
 {
     hb_stmt *st;
     hb_table *t;
+    if (ncols > 32)
+        return hb_error_set(HB_ERROR, "a listing has at most 32 columns");
     int rc = hb_table_new(&t, ncols, names, kinds);
     if (rc < 0)
         return rc;

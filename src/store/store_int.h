@@ -8,6 +8,7 @@
 #define HB_STORE_STORE_INT_H
 
 #include "store/store.h"
+#include "util/limits.h"
 
 typedef struct hb_store_ops {
     const char *name;
@@ -39,12 +40,15 @@ struct hb_store {
     hb_store_kind kind;
     bool in_transaction;
     char describe[256];
+    hb_stmt *cache[HB_STORE_STMT_CACHE_MAX]; /* idle statements, least recently used first */
+    size_t ncache;
 };
 
 /* The common head of every backend's statement struct. */
 struct hb_stmt {
     hb_store *store;
     int nparams;
+    char *sql; /* the text it was prepared from: its key in the cache (owned) */
 };
 
 int hb_store__sqlite_open(hb_store **out, const char *path, bool create);

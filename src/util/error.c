@@ -81,6 +81,8 @@ const char *hb_error_name(int code)
         return "forbidden";
     case HB_ENODATA:
         return "no_data";
+    case HB_EAUTH:
+        return "unauthenticated";
     default:
         return "error";
     }

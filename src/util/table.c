@@ -3,6 +3,7 @@
  */
 #include "util/table.h"
 
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -121,11 +122,26 @@ int hb_csv_put_field(hb_buf *buf, const char *text, size_t len)
     return rc == 0 ? hb_buf_putc(buf, '"') : rc;
 }
 
+/* Bytes that go into a JSON string as they are: everything but '"', '\\' and controls. */
+static bool json_plain(unsigned char c)
+{
+    return c >= 0x20 && c != '"' && c != '\\';
+}
+
 int hb_json_put_string(hb_buf *buf, const char *text, size_t len)
 {
     int rc = hb_buf_putc(buf, '"');
-    for (size_t i = 0; rc == 0 && i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
+    size_t i = 0;
+    while (rc == 0 && i < len) {
+        size_t run = i;
+        while (run < len && json_plain((unsigned char)text[run]))
+            run++;
+        if (run > i) { /* a run of plain bytes in one copy: most strings are one run */
+            rc = hb_buf_put(buf, text + i, run - i);
+            i = run;
+            continue;
+        }
+        unsigned char c = (unsigned char)text[i++];
         if (c == '"' || c == '\\')
             rc = hb_buf_printf(buf, "\\%c", c);
         else if (c == '\n')
@@ -134,10 +150,8 @@ int hb_json_put_string(hb_buf *buf, const char *text, size_t len)
             rc = hb_buf_puts(buf, "\\t");
         else if (c == '\r')
             rc = hb_buf_puts(buf, "\\r");
-        else if (c < 0x20)
-            rc = hb_buf_printf(buf, "\\u%04x", c);
         else
-            rc = hb_buf_putc(buf, (char)c);
+            rc = hb_buf_printf(buf, "\\u%04x", c);
     }
     return rc == 0 ? hb_buf_putc(buf, '"') : rc;
 }
@@ -239,13 +253,18 @@ static int render_json(const hb_table *t, hb_buf *b)
     return rc == 0 ? hb_buf_puts(b, t->rows ? "\n]\n" : "]\n") : rc;
 }
 
+int hb_table_render(const hb_table *t, hb_format format, hb_buf *b)
+{
+    return format == HB_FORMAT_TABLE ? render_table(t, b)
+           : format == HB_FORMAT_CSV ? render_csv(t, b)
+                                     : render_json(t, b);
+}
+
 int hb_table_write(const hb_table *t, hb_format format, FILE *out)
 {
     hb_buf b;
     hb_buf_init(&b, 0);
-    int rc = format == HB_FORMAT_TABLE ? render_table(t, &b)
-             : format == HB_FORMAT_CSV ? render_csv(t, &b)
-                                       : render_json(t, &b);
+    int rc = hb_table_render(t, format, &b);
     if (rc == 0 && fwrite(b.ptr, 1, b.len, out) != b.len)
         rc = hb_error_set(HB_ERROR, "cannot write output");
     hb_buf_dispose(&b);

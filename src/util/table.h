@@ -34,6 +34,8 @@ int hb_format_parse(hb_format *out, const char *name);
 hb_format hb_format_default(FILE *out);
 
 int hb_table_write(const hb_table *table, hb_format format, FILE *out);
+/* Append the rendering to buf (the server sends JSON tables as response bodies). */
+int hb_table_render(const hb_table *table, hb_format format, hb_buf *buf);
 
 /* Append one CSV field to buf, quoted when it contains a comma, quote, CR or LF. */
 int hb_csv_put_field(hb_buf *buf, const char *text, size_t len);

@@ -1,10 +1,12 @@
 # Shared by the CLI tests: sourced with $1 = the healthybay binary, $2 = sqlite | postgresql.
 # Gives: $HB (the binary), $DB (a fresh database URL), fail "message", check_eq A B "what".
+# A script that starts a background process puts its clean-up in $CLEANUP (run at exit).
 set -eu
 HB=$1
 BACKEND=$2
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hbcli.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+CLEANUP=:
+trap 'eval "$CLEANUP"; rm -rf "$WORK"' EXIT
 
 fail() {
     echo "FAIL: $*" >&2
@@ -35,7 +37,7 @@ postgresql)
     schema="cli_$$_$(date +%s%N)"
     psql -q -v ON_ERROR_STOP=1 "$HB_TEST_PG_URL" -c "CREATE SCHEMA $schema" >/dev/null
     DB="$HB_TEST_PG_URL?options=-csearch_path%3D$schema"
-    trap 'psql -q "$HB_TEST_PG_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+    trap 'eval "$CLEANUP"; psql -q "$HB_TEST_PG_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
     ;;
 *)
     fail "unknown backend $BACKEND"

@@ -1,0 +1,144 @@
+/*
+ * core/policy.c — the rule table and the one function that reads it (see policy.h).
+ *
+ * Reading the table: a row grants its roles the action with the given reach in the caller's own
+ * jurisdiction and in the other two. A caller with several roles gets the widest reach any of
+ * them gives. An action nobody is granted is denied to everyone: the default is no.
+ */
+#include "core/policy.h"
+
+#include <string.h>
+
+#include "util/error.h"
+
+#define ROLE(r)   (1u << (HB_ROLE_##r))
+#define ANY_ROLE  HB_ROLES_ALL
+#define NONE      HB_REACH_NONE
+#define OWN_ORG   HB_REACH_OWN_ORG
+#define AUTHORITY HB_REACH_AUTHORITY
+#define ALL       HB_REACH_ALL
+
+/* clang-format off */
+static const hb_policy_rule rules[] = {
+    /* action                 roles                       own jurisdiction  other */
+    /* Reference data is public knowledge every client needs to build a report. */
+    { HB_ACT_REFERENCE_READ,  ANY_ROLE,                   ALL,              ALL },
+    /* The directory: a hospital arranging a cross-border transfer must find the other side. */
+    { HB_ACT_ORG_READ,        ANY_ROLE,                   ALL,              ALL },
+    /* Each authority registers the institutions of its own jurisdiction, nobody else's. */
+    { HB_ACT_ORG_CREATE,      ROLE(ADMIN),                AUTHORITY,        NONE },
+    /* An organisation's admin manages its own tokens; its authority's admin may too (issuing a
+     * new hospital's first token, revoking a leaked one). */
+    { HB_ACT_TOKEN_READ,      ROLE(ADMIN),                AUTHORITY,        NONE },
+    { HB_ACT_TOKEN_CREATE,    ROLE(ADMIN),                AUTHORITY,        NONE },
+    { HB_ACT_TOKEN_REVOKE,    ROLE(ADMIN),                AUTHORITY,        NONE },
+    /* Auditors see their organisation's trail; an authority's auditors their jurisdiction's. */
+    { HB_ACT_AUDIT_READ,      ROLE(AUDITOR),              AUTHORITY,        NONE },
+    /* Metrics hold no health data, only request counts and latencies. */
+    { HB_ACT_METRICS_READ,    ROLE(ADMIN) | ROLE(MONITOR), ALL,             NONE },
+};
+/* clang-format on */
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const action_names[] = {
+    "reference.read", "org.read",     "org.create", "token.read",
+    "token.create",   "token.revoke", "audit.read", "metrics.read",
+};
+_Static_assert(COUNT(action_names) == HB_ACTION_COUNT, "a name for every action");
+
+const char *hb_action_name(hb_action action)
+{
+    return (unsigned)action < HB_ACTION_COUNT ? action_names[action] : "unknown";
+}
+
+const char *hb_reach_name(hb_reach reach)
+{
+    static const char *const names[] = { "none", "own_org", "shared", "authority", "all" };
+    return (unsigned)reach < COUNT(names) ? names[reach] : "unknown";
+}
+
+const hb_policy_rule *hb_policy_rules(size_t *count)
+{
+    *count = COUNT(rules);
+    return rules;
+}
+
+static hb_reach resolve(hb_reach reach, const hb_principal *who)
+{
+    if (reach != HB_REACH_AUTHORITY)
+        return reach;
+    return who->org_kind == HB_ORG_HEALTH_AUTHORITY ? HB_REACH_ALL : HB_REACH_OWN_ORG;
+}
+
+hb_reach hb_policy_reach(const hb_principal *who, hb_action action, bool own)
+{
+    hb_reach best = HB_REACH_NONE;
+    for (size_t i = 0; i < COUNT(rules); i++) {
+        if (rules[i].action != action || !(rules[i].roles & who->roles))
+            continue;
+        hb_reach r = resolve(own ? rules[i].own : rules[i].other, who);
+        if (r > best)
+            best = r;
+    }
+    return best;
+}
+
+bool hb_policy_allows_some(const hb_principal *who, hb_action action)
+{
+    return hb_policy_reach(who, action, true) != HB_REACH_NONE ||
+           hb_policy_reach(who, action, false) != HB_REACH_NONE;
+}
+
+bool hb_policy__reach_admits(hb_reach reach, const hb_principal *who,
+                             const hb_policy_target *target)
+{
+    bool own_org = target->owner_org && strcmp(target->owner_org, who->org) == 0;
+    switch (resolve(reach, who)) {
+    case HB_REACH_ALL:
+        return true;
+    case HB_REACH_SHARED:
+        return own_org || target->shared;
+    case HB_REACH_OWN_ORG:
+        return own_org;
+    default:
+        return false;
+    }
+}
+
+static bool is_own(const hb_principal *who, const char *jurisdiction)
+{
+    return !jurisdiction || strcmp(jurisdiction, who->jurisdiction) == 0;
+}
+
+int hb_policy_check(const hb_principal *who, hb_action action, const hb_policy_target *target)
+{
+    bool own = is_own(who, target->jurisdiction);
+    hb_reach reach = hb_policy_reach(who, action, own);
+    if (hb_policy__reach_admits(reach, who, target))
+        return 0;
+    return hb_error_set(HB_EPERM, "%s is not allowed to %s %s%s", who->org, hb_action_name(action),
+                        own ? "in its own jurisdiction" : "in another jurisdiction",
+                        reach == HB_REACH_NONE ? "" : " on this object");
+}
+
+int hb_policy_scope_for(hb_policy_scope *out, const hb_principal *who, hb_action action,
+                        const char *jurisdiction, const char *org)
+{
+    out->jurisdiction = jurisdiction ? jurisdiction : who->jurisdiction;
+    out->org = org;
+    out->with_shared = false;
+    bool own = is_own(who, out->jurisdiction);
+    hb_reach reach = hb_policy_reach(who, action, own);
+    if (reach == HB_REACH_ALL)
+        return 0;
+    if (reach == HB_REACH_NONE)
+        return hb_error_set(HB_EPERM, "%s may not %s in %s", who->org, hb_action_name(action),
+                            out->jurisdiction);
+    if (org && strcmp(org, who->org) != 0)
+        return hb_error_set(HB_EPERM, "%s may not %s for another organisation", who->org,
+                            hb_action_name(action));
+    out->org = who->org;
+    out->with_shared = reach == HB_REACH_SHARED;
+    return 0;
+}

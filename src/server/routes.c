@@ -1,0 +1,93 @@
+/*
+ * server/routes.c — THE route table: every HTTP resource healthybay serves is one row here.
+ *
+ * A row says: method, path pattern, handler, who may call it (a bearer token whose roles the
+ * policy allows the action, or anyone), the largest body it accepts (0 = none), and whether it
+ * reads personal data (then every call is audited, reads included; writes always are).
+ *
+ * What the server does for every row, so a handler does not:
+ *   - 404 / 405 (with Allow) for paths and methods not in the table;
+ *   - 413 for a body over the limit, 415 for a body that is not application/json;
+ *   - 401 without a valid token, 403 when none of the token's roles is granted the action;
+ *   - for writes (and personal reads): one transaction around the handler's writes, its audit
+ *     entry and the stored Idempotency-Key response; the failure of any rolls all back;
+ *   - RFC 9457 problem responses, metrics, the 500 that hides internal detail.
+ *
+ * What the handler does: read its parameters and body strictly (hb_http_body with a field
+ * table: unknown fields are errors), find the object, ask the policy about *this* object
+ * (hb_http_authorize: own or other jurisdiction, own organisation, sharing rules), call the module,
+ * render JSON, and name the object it acted on in req->object for the audit log. It reports
+ * errors with hb_http_fail() and never starts or ends transactions.
+ *
+ * HOW TO ADD A ROUTE (a module "blood" adding GET /api/v1/blood/units/{unit}):
+ *   1. core/policy.h: append the action (HB_ACT_BLOOD_UNIT_READ) and, in policy.c, its name and
+ *      rules — which roles, what reach in the own and in the other jurisdictions;
+ *   2. src/server/h_blood.c: the handler, int hb_h_blood_unit_get(hb_request *, hb_response *),
+ *      declared in routes.h;
+ *   3. a row below (personal = true: a blood unit names its donor);
+ *   4. src/server/openapi.json: the path, its parameters, responses and schemas;
+ *   5. tests: the expected row in tests/core/test_policy.c, a request in the permission matrix
+ *      (tests/server/test_matrix.c), and the module's own tests. The route table test fails
+ *      until 4 is done; the policy test until 5's first part is.
+ */
+#include "server/routes.h"
+
+#include "util/embedded.h"
+
+#define KIB 1024
+
+#define TOKEN    HB_ACCESS_TOKEN
+#define PUBLIC   HB_ACCESS_PUBLIC
+#define PERSONAL true
+#define NO_BODY  0
+
+/* clang-format off */
+static const hb_route routes[] = {
+    /* method   pattern                       handler            access  action (policy.h)
+     *          body limit  personal  summary */
+    { "GET",    "/healthz",                   hb_h_healthz,      PUBLIC, HB_ACT_REFERENCE_READ,
+                NO_BODY,    false,    "liveness and database check" },
+    { "GET",    "/metrics",                   hb_h_metrics,      TOKEN,  HB_ACT_METRICS_READ,
+                NO_BODY,    false,    "Prometheus metrics" },
+    { "GET",    "/api/v1/openapi.json",       hb_h_openapi,      PUBLIC, HB_ACT_REFERENCE_READ,
+                NO_BODY,    false,    "this API's OpenAPI 3.1 description" },
+    { "GET",    "/api/v1/regions",            hb_h_regions,      TOKEN,  HB_ACT_REFERENCE_READ,
+                NO_BODY,    false,    "regions of the three jurisdictions" },
+    { "GET",    "/api/v1/diseases",           hb_h_diseases,     TOKEN,  HB_ACT_REFERENCE_READ,
+                NO_BODY,    false,    "notifiable diseases" },
+    { "GET",    "/api/v1/holidays",           hb_h_holidays,     TOKEN,  HB_ACT_REFERENCE_READ,
+                NO_BODY,    false,    "public holidays and make-up working days" },
+    { "GET",    "/api/v1/orgs",               hb_h_org_list,     TOKEN,  HB_ACT_ORG_READ,
+                NO_BODY,    false,    "list organisations" },
+    { "POST",   "/api/v1/orgs",               hb_h_org_create,   TOKEN,  HB_ACT_ORG_CREATE,
+                8 * KIB,    false,    "register an organisation" },
+    { "GET",    "/api/v1/orgs/{org}",         hb_h_org_get,      TOKEN,  HB_ACT_ORG_READ,
+                NO_BODY,    false,    "one organisation" },
+    { "GET",    "/api/v1/orgs/{org}/tokens",  hb_h_token_list,   TOKEN,  HB_ACT_TOKEN_READ,
+                NO_BODY,    false,    "an organisation's tokens" },
+    { "POST",   "/api/v1/orgs/{org}/tokens",  hb_h_token_create, TOKEN,  HB_ACT_TOKEN_CREATE,
+                8 * KIB,    false,    "issue a token" },
+    { "DELETE", "/api/v1/tokens/{token}",     hb_h_token_revoke, TOKEN,  HB_ACT_TOKEN_REVOKE,
+                NO_BODY,    false,    "revoke a token" },
+    { "GET",    "/api/v1/audit",              hb_h_audit_list,   TOKEN,  HB_ACT_AUDIT_READ,
+                NO_BODY,    PERSONAL, "read the audit log" },
+};
+/* clang-format on */
+
+const hb_route *hb_routes(size_t *count)
+{
+    *count = sizeof routes / sizeof routes[0];
+    return routes;
+}
+
+/* Generated from src/server/openapi.json by tools/embed.c. */
+extern const hb_embedded_file hb_openapi_files[];
+extern const size_t hb_openapi_files_count;
+
+const char *hb_openapi_document(size_t *len)
+{
+    const hb_embedded_file *f =
+        hb_embedded_find(hb_openapi_files, hb_openapi_files_count, "openapi.json");
+    *len = f ? f->size : 0;
+    return f ? f->data : "";
+}

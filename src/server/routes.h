@@ -1,0 +1,36 @@
+/*
+ * server/routes.h — the route table and the handlers it names (one h_<resource>.c file each).
+ * How to add a route: see the comment at the top of routes.c.
+ */
+#ifndef HB_SERVER_ROUTES_H
+#define HB_SERVER_ROUTES_H
+
+#include "server/http.h"
+
+/* The route table; *count gets its length. */
+const hb_route *hb_routes(size_t *count);
+
+/* The OpenAPI 3.1 document served at /api/v1/openapi.json (src/server/openapi.json, compiled
+ * in). NUL-terminated; *len gets its length. */
+const char *hb_openapi_document(size_t *len);
+
+/* h_system.c */
+int hb_h_healthz(hb_request *req, hb_response *res);
+int hb_h_metrics(hb_request *req, hb_response *res);
+int hb_h_openapi(hb_request *req, hb_response *res);
+/* h_reference.c */
+int hb_h_regions(hb_request *req, hb_response *res);
+int hb_h_diseases(hb_request *req, hb_response *res);
+int hb_h_holidays(hb_request *req, hb_response *res);
+/* h_orgs.c */
+int hb_h_org_list(hb_request *req, hb_response *res);
+int hb_h_org_get(hb_request *req, hb_response *res);
+int hb_h_org_create(hb_request *req, hb_response *res);
+/* h_tokens.c */
+int hb_h_token_list(hb_request *req, hb_response *res);
+int hb_h_token_create(hb_request *req, hb_response *res);
+int hb_h_token_revoke(hb_request *req, hb_response *res);
+/* h_audit.c */
+int hb_h_audit_list(hb_request *req, hb_response *res);
+
+#endif

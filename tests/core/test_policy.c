@@ -1,0 +1,168 @@
+/*
+ * Tests for core/policy.c: the whole decision matrix — every action × every role × caller kind
+ * (health authority, hospital) × object (the caller's own organisation's, another organisation's
+ * in the same jurisdiction, one in another jurisdiction) — against an expected table written
+ * here from the policy as documented in docs/api.md, not derived from policy.c.
+ */
+#include <string.h>
+
+#include "core/policy.h"
+#include "harness.h"
+
+/* Cells: authority caller's own org, same jurisdiction, other jurisdiction, then "/", then the
+ * same for a hospital caller. A role not listed for an action is denied everywhere. */
+static const struct {
+    hb_action action;
+    hb_role role;
+    const char *cells;
+} expected[] = {
+    { HB_ACT_REFERENCE_READ, HB_ROLE_ADMIN, "YYY/YYY" },
+    { HB_ACT_REFERENCE_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYY" },
+    { HB_ACT_REFERENCE_READ, HB_ROLE_REPORTER, "YYY/YYY" },
+    { HB_ACT_REFERENCE_READ, HB_ROLE_CLINICIAN, "YYY/YYY" },
+    { HB_ACT_REFERENCE_READ, HB_ROLE_BLOOD_BANK, "YYY/YYY" },
+    { HB_ACT_REFERENCE_READ, HB_ROLE_AUDITOR, "YYY/YYY" },
+    { HB_ACT_REFERENCE_READ, HB_ROLE_MONITOR, "YYY/YYY" },
+    { HB_ACT_ORG_READ, HB_ROLE_ADMIN, "YYY/YYY" },
+    { HB_ACT_ORG_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYY" },
+    { HB_ACT_ORG_READ, HB_ROLE_REPORTER, "YYY/YYY" },
+    { HB_ACT_ORG_READ, HB_ROLE_CLINICIAN, "YYY/YYY" },
+    { HB_ACT_ORG_READ, HB_ROLE_BLOOD_BANK, "YYY/YYY" },
+    { HB_ACT_ORG_READ, HB_ROLE_AUDITOR, "YYY/YYY" },
+    { HB_ACT_ORG_READ, HB_ROLE_MONITOR, "YYY/YYY" },
+    /* An authority registers organisations of its own jurisdiction; nobody else does. */
+    { HB_ACT_ORG_CREATE, HB_ROLE_ADMIN, "YYN/YNN" },
+    /* Admins manage their own organisation's tokens; an authority's, its jurisdiction's. */
+    { HB_ACT_TOKEN_READ, HB_ROLE_ADMIN, "YYN/YNN" },
+    { HB_ACT_TOKEN_CREATE, HB_ROLE_ADMIN, "YYN/YNN" },
+    { HB_ACT_TOKEN_REVOKE, HB_ROLE_ADMIN, "YYN/YNN" },
+    { HB_ACT_AUDIT_READ, HB_ROLE_AUDITOR, "YYN/YNN" },
+    /* Metrics belong to no jurisdiction; the other-jurisdiction cells never arise. */
+    { HB_ACT_METRICS_READ, HB_ROLE_ADMIN, "YYN/YYN" },
+    { HB_ACT_METRICS_READ, HB_ROLE_MONITOR, "YYN/YYN" },
+};
+
+static hb_principal caller(hb_org_kind kind, hb_roles roles)
+{
+    hb_principal p = { .org_kind = kind, .roles = roles };
+    strcpy(p.token_id, "0123456789abcdef");
+    strcpy(p.org, kind == HB_ORG_HEALTH_AUTHORITY ? "hk-dh" : "hk-qmh");
+    strcpy(p.jurisdiction, "HK");
+    return p;
+}
+
+static const char *expected_cells(hb_action action, hb_role role)
+{
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        if (expected[i].action == action && expected[i].role == role)
+            return expected[i].cells;
+    return "NNN/NNN";
+}
+
+TEST(policy__the_whole_matrix)
+{
+    size_t checked = 0;
+    for (int a = 0; a < HB_ACTION_COUNT; a++)
+        for (int r = 0; r < HB_ROLE_COUNT; r++)
+            for (int k = 0; k < 2; k++) {
+                hb_principal who =
+                    caller(k == 0 ? HB_ORG_HEALTH_AUTHORITY : HB_ORG_HOSPITAL, 1u << r);
+                const hb_policy_target targets[3] = {
+                    { "HK", who.org, false },    /* its own organisation's */
+                    { "HK", "hk-other", false }, /* another's in HK */
+                    { "GD", "gd-szh", false },   /* one in GD */
+                };
+                const char *cells = expected_cells((hb_action)a, (hb_role)r) + k * 4;
+                for (int t = 0; t < 3; t++) {
+                    bool allowed = hb_policy_check(&who, (hb_action)a, &targets[t]) == 0;
+                    CHECK_MSG(allowed == (cells[t] == 'Y'),
+                              "%s by %s at a %s on target %d: %s, expected %s",
+                              hb_action_name((hb_action)a), hb_role_name((hb_role)r),
+                              k == 0 ? "health authority" : "hospital", t,
+                              allowed ? "allowed" : "denied",
+                              cells[t] == 'Y' ? "allowed" : "denied");
+                    checked++;
+                }
+            }
+    CHECK_INT_EQ(checked, (size_t)HB_ACTION_COUNT * HB_ROLE_COUNT * 2 * 3);
+}
+
+TEST(policy__objects_of_no_jurisdiction_use_the_own_column)
+{
+    hb_principal monitor = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_MONITOR);
+    hb_principal clinician = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_CLINICIAN);
+    hb_policy_target metrics = { NULL, NULL, false };
+    CHECK_OK(hb_policy_check(&monitor, HB_ACT_METRICS_READ, &metrics));
+    CHECK_FAILS(hb_policy_check(&clinician, HB_ACT_METRICS_READ, &metrics), HB_EPERM,
+                "metrics.read");
+}
+
+TEST(policy__several_roles_get_the_widest_reach)
+{
+    hb_principal who = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_REPORTER | 1u << HB_ROLE_AUDITOR);
+    hb_policy_target own = { "HK", "hk-qmh", false };
+    CHECK_OK(hb_policy_check(&who, HB_ACT_AUDIT_READ, &own));
+    CHECK(hb_policy_allows_some(&who, HB_ACT_AUDIT_READ));
+    CHECK(!hb_policy_allows_some(&who, HB_ACT_TOKEN_CREATE));
+    CHECK_INT_EQ(hb_policy_reach(&who, HB_ACT_AUDIT_READ, true), HB_REACH_OWN_ORG);
+    hb_principal authority = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_AUDITOR);
+    CHECK_INT_EQ(hb_policy_reach(&authority, HB_ACT_AUDIT_READ, true), HB_REACH_ALL);
+    CHECK_INT_EQ(hb_policy_reach(&authority, HB_ACT_AUDIT_READ, false), HB_REACH_NONE);
+    hb_principal nobody = caller(HB_ORG_HEALTH_AUTHORITY, 0);
+    CHECK(!hb_policy_allows_some(&nobody, HB_ACT_REFERENCE_READ));
+}
+
+/* The reaches a module's rules may use, personal records' `shared` among them. */
+TEST(policy__reaches_admit_what_they_say)
+{
+    hb_principal hospital = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_CLINICIAN);
+    hb_principal authority = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_CLINICIAN);
+    const hb_policy_target own = { "HK", "hk-qmh", false };
+    const hb_policy_target foreign = { "GD", "gd-szh", false };
+    const hb_policy_target shared = { "GD", "gd-szh", true };
+    CHECK(!hb_policy__reach_admits(HB_REACH_NONE, &hospital, &own));
+    CHECK(hb_policy__reach_admits(HB_REACH_OWN_ORG, &hospital, &own));
+    CHECK(!hb_policy__reach_admits(HB_REACH_OWN_ORG, &hospital, &shared));
+    CHECK(hb_policy__reach_admits(HB_REACH_SHARED, &hospital, &own));
+    CHECK(hb_policy__reach_admits(HB_REACH_SHARED, &hospital, &shared));
+    CHECK(!hb_policy__reach_admits(HB_REACH_SHARED, &hospital, &foreign));
+    /* Aggregates across the border: authorities yes, a hospital only its own. */
+    CHECK(!hb_policy__reach_admits(HB_REACH_AUTHORITY, &hospital, &foreign));
+    CHECK(hb_policy__reach_admits(HB_REACH_AUTHORITY, &authority, &foreign));
+    CHECK(hb_policy__reach_admits(HB_REACH_ALL, &hospital, &foreign));
+    const hb_policy_target unowned = { "HK", NULL, false };
+    CHECK(!hb_policy__reach_admits(HB_REACH_OWN_ORG, &hospital, &unowned));
+}
+
+TEST(policy__list_scopes)
+{
+    hb_policy_scope s;
+    hb_principal hospital = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_AUDITOR);
+    hb_principal authority = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_AUDITOR);
+    CHECK_OK(hb_policy_scope_for(&s, &authority, HB_ACT_AUDIT_READ, NULL, NULL));
+    CHECK_STR_EQ(s.jurisdiction, "HK");
+    CHECK(s.org == NULL);
+    CHECK_OK(hb_policy_scope_for(&s, &authority, HB_ACT_AUDIT_READ, "HK", "hk-qmh"));
+    CHECK_STR_EQ(s.org, "hk-qmh");
+    CHECK_FAILS(hb_policy_scope_for(&s, &authority, HB_ACT_AUDIT_READ, "GD", NULL), HB_EPERM, NULL);
+    /* A hospital's auditor is narrowed to its own organisation. */
+    CHECK_OK(hb_policy_scope_for(&s, &hospital, HB_ACT_AUDIT_READ, NULL, NULL));
+    CHECK_STR_EQ(s.org, "hk-qmh");
+    CHECK_FAILS(hb_policy_scope_for(&s, &hospital, HB_ACT_AUDIT_READ, NULL, "hk-dh"), HB_EPERM,
+                "another organisation");
+}
+
+TEST(policy__the_table_is_well_formed)
+{
+    size_t n;
+    const hb_policy_rule *rules = hb_policy_rules(&n);
+    CHECK(n > 0);
+    for (size_t i = 0; i < n; i++) {
+        CHECK((unsigned)rules[i].action < HB_ACTION_COUNT);
+        CHECK(rules[i].roles != 0 && (rules[i].roles & ~(hb_roles)HB_ROLES_ALL) == 0);
+        CHECK(rules[i].own <= HB_REACH_ALL && rules[i].other <= HB_REACH_ALL);
+    }
+    for (int a = 0; a < HB_ACTION_COUNT; a++)
+        for (int b = a + 1; b < HB_ACTION_COUNT; b++)
+            CHECK(strcmp(hb_action_name((hb_action)a), hb_action_name((hb_action)b)) != 0);
+}

@@ -1,0 +1,152 @@
+/*
+ * The permission matrix over HTTP (issue #3): every route × every role × caller kind (the HK
+ * health authority, an HK hospital) × object (the caller's own organisation's, another
+ * organisation's in HK, one in GD), each request made for real against the running server and
+ * its answer checked against the table below — written from the policy in docs/api.md, not
+ * derived from the code. Allowed means a 2xx answer; denied means 403 or 404, never anything
+ * else. A route missing from the table, or from request_for(), fails the test.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/accounts.h"
+#include "harness.h"
+#include "server/routes.h"
+#include "support.h"
+
+/* Roles in hb_role order; each cell string: authority caller on (own org, same jurisdiction,
+ * other jurisdiction), "/", hospital caller on the same three. */
+#define EVERYONE                                                                    \
+    {                                                                               \
+        "YYY/YYY", "YYY/YYY", "YYY/YYY", "YYY/YYY", "YYY/YYY", "YYY/YYY", "YYY/YYY" \
+    }
+#define ADMINS                                                                      \
+    {                                                                               \
+        "YYN/YNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" \
+    }
+
+static const struct {
+    const char *method, *pattern;
+    const char *cells[HB_ROLE_COUNT];
+} expected[] = {
+    { "GET", "/healthz", EVERYONE },
+    { "GET", "/api/v1/openapi.json", EVERYONE },
+    { "GET",
+      "/metrics",
+      { "YYY/YYY", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "YYY/YYY" } },
+    { "GET", "/api/v1/regions", EVERYONE },
+    { "GET", "/api/v1/diseases", EVERYONE },
+    { "GET", "/api/v1/holidays", EVERYONE },
+    { "GET", "/api/v1/orgs", EVERYONE },
+    { "GET", "/api/v1/orgs/{org}", EVERYONE },
+    /* Only an authority registers organisations, and only in its own jurisdiction. */
+    { "POST",
+      "/api/v1/orgs",
+      { "YYN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    { "GET", "/api/v1/orgs/{org}/tokens", ADMINS },
+    { "POST", "/api/v1/orgs/{org}/tokens", ADMINS },
+    { "DELETE", "/api/v1/tokens/{token}", ADMINS },
+    { "GET",
+      "/api/v1/audit",
+      { "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "YYN/YNN", "NNN/NNN" } },
+};
+
+typedef struct target {
+    const char *org, *jurisdiction;
+} target;
+
+/* The request exercising route r on object t: path and body into the buffers. */
+static void request_for(hb_test_world *w, const hb_route *r, const target *t, int serial,
+                        char *path, char *body)
+{
+    const char *p = r->pattern;
+    body[0] = '\0';
+    if (strcmp(p, "/healthz") == 0 || strcmp(p, "/api/v1/openapi.json") == 0 ||
+        strcmp(p, "/metrics") == 0)
+        snprintf(path, 256, "%s", p);
+    else if (strcmp(p, "/api/v1/regions") == 0 || strcmp(p, "/api/v1/holidays") == 0 ||
+             (strcmp(p, "/api/v1/orgs") == 0 && strcmp(r->method, "GET") == 0))
+        snprintf(path, 256, "%s?jurisdiction=%s", p, t->jurisdiction);
+    else if (strcmp(p, "/api/v1/diseases") == 0)
+        snprintf(path, 256, "%s?notifiable_in=%s", p, t->jurisdiction);
+    else if (strcmp(p, "/api/v1/orgs") == 0) {
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512,
+                 "{\"code\": \"%c%c-new-%d\", \"name\": \"New clinic\", \"kind\": \"clinic\","
+                 " \"jurisdiction\": \"%s\"}",
+                 t->jurisdiction[0] + 32, t->jurisdiction[1] + 32, serial, t->jurisdiction);
+    } else if (strcmp(p, "/api/v1/orgs/{org}") == 0)
+        snprintf(path, 256, "/api/v1/orgs/%s", t->org);
+    else if (strcmp(p, "/api/v1/orgs/{org}/tokens") == 0) {
+        snprintf(path, 256, "/api/v1/orgs/%s/tokens", t->org);
+        if (strcmp(r->method, "POST") == 0)
+            snprintf(body, 512, "{\"roles\": [\"reporter\"], \"lifetime_days\": 1}");
+    } else if (strcmp(p, "/api/v1/tokens/{token}") == 0) {
+        hb_token_info info;
+        char text[HB_TOKEN_TEXT_LEN + 1];
+        CHECK_OK(hb_token_create(w->db, &info, text, t->org, 1u << HB_ROLE_REPORTER, "", 1));
+        snprintf(path, 256, "/api/v1/tokens/%s", info.id);
+    } else if (strcmp(p, "/api/v1/audit") == 0)
+        snprintf(path, 256, "%s?jurisdiction=%s&org=%s", p, t->jurisdiction, t->org);
+    else
+        hb_test_fail(__FILE__, __LINE__, "add a request for %s %s to the matrix", r->method, p);
+}
+
+static const char *cells_for(const hb_route *r, hb_role role)
+{
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        if (strcmp(expected[i].method, r->method) == 0 &&
+            strcmp(expected[i].pattern, r->pattern) == 0)
+            return expected[i].cells[role];
+    hb_test_fail(__FILE__, __LINE__, "%s %s has no row in the expected matrix", r->method,
+                 r->pattern);
+}
+
+TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
+{
+    hb_test_world w;
+    hb_test_world_start(&w);
+    static const char *const callers[2] = { "hk-dh", "hk-qmh" };
+    static const target targets[2][3] = {
+        { { "hk-dh", "HK" }, { "hk-qmh", "HK" }, { "gd-szh", "GD" } },
+        { { "hk-qmh", "HK" }, { "hk-kwh", "HK" }, { "gd-szh", "GD" } },
+    };
+    const char *tokens[2][HB_ROLE_COUNT];
+    for (int k = 0; k < 2; k++)
+        for (int role = 0; role < HB_ROLE_COUNT; role++)
+            tokens[k][role] = hb_test_token(&w, callers[k], hb_role_name((hb_role)role));
+    size_t n, checked = 0;
+    const hb_route *routes = hb_routes(&n);
+    int serial = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int role = 0; role < HB_ROLE_COUNT; role++)
+            for (int k = 0; k < 2; k++)
+                for (int t = 0; t < 3; t++) {
+                    char path[256], body[512];
+                    request_for(&w, &routes[i], &targets[k][t], serial++, path, body);
+                    hb_test_response res;
+                    hb_test_call(&w, &res, routes[i].method, path, tokens[k][role],
+                                 body[0] ? body : NULL, NULL);
+                    bool want = cells_for(&routes[i], (hb_role)role)[k * 4 + t] == 'Y';
+                    bool allowed = res.status >= 200 && res.status < 300;
+                    CHECK_MSG(allowed == want &&
+                                  (allowed || res.status == 403 || res.status == 404),
+                              "%s %s as %s of %s: %ld, expected %s: %s", routes[i].method, path,
+                              hb_role_name((hb_role)role), callers[k], res.status,
+                              want ? "2xx" : "403 or 404", res.body);
+                    hb_test_response_dispose(&res);
+                    checked++;
+                }
+    CHECK_INT_EQ(checked, n * HB_ROLE_COUNT * 6);
+    CHECK_INT_EQ(n, sizeof expected / sizeof expected[0]);
+    /* Without a token, only the public routes answer. */
+    for (size_t i = 0; i < n; i++) {
+        char path[256], body[512];
+        request_for(&w, &routes[i], &targets[0][0], serial++, path, body);
+        hb_test_response res;
+        hb_test_call(&w, &res, routes[i].method, path, NULL, body[0] ? body : NULL, NULL);
+        CHECK_INT_EQ(res.status, routes[i].access == HB_ACCESS_PUBLIC ? 200 : 401);
+        hb_test_response_dispose(&res);
+    }
+    hb_test_world_stop(&w);
+}
