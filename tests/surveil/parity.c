@@ -151,9 +151,7 @@ static void check_errors(const char *config, const hb_surveil_params *p, series 
         hb_surveil_series in = { s->length, s->dates, s->counts, NULL, s->freq };
         hb_surveil_work *w;
         CHECK_OK(hb_surveil_work_new(&w, s->length));
-        size_t from = hb_surveil_default_from(p, &in);
-        if (from < s->length - 104)
-            from = s->length - 104;
+        size_t from = (size_t)fixture_col(t, "from")[r] - 1;
         int rc = hb_surveil_detect(&res, w, &in, p, from, s->length);
         hb_surveil_work_free(w);
         CHECK_MSG(rc < 0, "R fails on %s/%s but healthybay does not", s->dataset, s->name);
