@@ -33,13 +33,13 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages="
-    build-essential cmake pkg-config git ca-certificates python3
+    build-essential cmake pkg-config git ca-certificates python3 curl
     clang clang-format libclang-rt-14-dev
     libsqlite3-dev sqlite3
     libpq-dev postgresql postgresql-client
     libmicrohttpd-dev libjansson-dev libssl-dev openssl libcurl4-openssl-dev
     r-mathlib libgsl-dev
-    libcbor-dev zlib1g-dev libqrencode-dev
+    libcbor-dev zlib1g-dev libqrencode-dev zbar-tools
     libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
     chromium
     wrk nginx-light hyperfine valgrind

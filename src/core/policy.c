@@ -15,7 +15,9 @@
 #define ANY_ROLE  HB_ROLES_ALL
 #define NONE      HB_REACH_NONE
 #define OWN_ORG   HB_REACH_OWN_ORG
+#define SHARED    HB_REACH_SHARED
 #define AUTHORITY HB_REACH_AUTHORITY
+#define SHARED    HB_REACH_SHARED
 #define ALL       HB_REACH_ALL
 
 /* clang-format off */
@@ -36,14 +38,66 @@ static const hb_policy_rule rules[] = {
     { HB_ACT_AUDIT_READ,      ROLE(AUDITOR),              AUTHORITY,        NONE },
     /* Metrics hold no health data, only request counts and latencies. */
     { HB_ACT_METRICS_READ,    ROLE(ADMIN) | ROLE(MONITOR), ALL,             NONE },
+    /* Surveillance. Counts are reported for one's own jurisdiction, by any of its reporting
+     * organisations. Aggregates — series, alerts, bulletins — are read within the jurisdiction
+     * and shared with the other two authorities (the joint prevention and control mechanism),
+     * with no one else across the border. Acting on an alert and the notification inbox are the
+     * own authority's business. */
+    { HB_ACT_COUNTS_WRITE,    ROLE(REPORTER) | ROLE(EPIDEMIOLOGIST), ALL,   NONE },
+    { HB_ACT_COUNTS_READ,     ROLE(EPIDEMIOLOGIST),       ALL,              AUTHORITY },
+    { HB_ACT_ALERT_READ,      ROLE(EPIDEMIOLOGIST),       ALL,              AUTHORITY },
+    { HB_ACT_ALERT_ACT,       ROLE(EPIDEMIOLOGIST),       AUTHORITY,        NONE },
+    { HB_ACT_NOTICE_READ,     ROLE(EPIDEMIOLOGIST),       AUTHORITY,        NONE },
+    { HB_ACT_NOTICE_ACK,      ROLE(EPIDEMIOLOGIST),       AUTHORITY,        NONE },
+    { HB_ACT_BULLETIN_READ,   ROLE(EPIDEMIOLOGIST) | ROLE(REPORTER), ALL,   AUTHORITY },
+    /* The registries are public registers: who may use which product where, who may practise
+     * where, which hospital holds which accreditation. */
+    { HB_ACT_REGISTRY_READ,   ANY_ROLE,                   ALL,              ALL },
+    /* Those who submit their organisation's data submit its registry files. The registers are
+     * kept jointly (Guangdong approves HK/Macao products and permits HK/Macao practitioners), so
+     * an authority's reach crosses the border; which rows exactly each may write is the
+     * registry's per-row table (docs/registries.md), checked on every row. Anyone else: its own
+     * rows only (an institution's usage reports). */
+    { HB_ACT_REGISTRY_WRITE,  ROLE(REPORTER),             AUTHORITY,        AUTHORITY },
+    /* A practitioner's sex, date of birth, phone, email and disciplinary case details: for
+     * those who keep the record. At home, the authority (the regulator) and the employing
+     * institution (own_org: its staff); across the border only under a sharing rule the
+     * registry holds — a permit the authority issued, an employment at the institution. */
+    { HB_ACT_REGISTRY_PERSONAL_READ, ROLE(REPORTER),      AUTHORITY,        SHARED },
+    /* Usage figures are aggregates: the three authorities share them; an institution sees its
+     * own. */
+    { HB_ACT_REGISTRY_USAGE_READ, ROLE(REPORTER) | ROLE(EPIDEMIOLOGIST), AUTHORITY, AUTHORITY },
+    /* Settlement: an organisation acts for the payers and providers registered to it
+     * (settle/rules.h). A provider's organisation submits and reads its own claims; a payer's
+     * reads the claims charged to it — the sharing rule that takes a claim across the border —
+     * but only decides and reverses claims it owes itself, never by sharing. */
+    { HB_ACT_CLAIM_SUBMIT,    ROLE(REPORTER),             OWN_ORG,          NONE },
+    { HB_ACT_CLAIM_READ,      ROLE(REPORTER),             SHARED,           SHARED },
+    { HB_ACT_CLAIM_ADJUDICATE, ROLE(REPORTER),            OWN_ORG,          NONE },
+    { HB_ACT_CLAIM_REVERSE,   ROLE(REPORTER),             OWN_ORG,          NONE },
+    /* A holder's vouchers are the scheme's records; a designated service point may read them
+     * (sharing rule: it acts for a provider that is a service point on the day). */
+    { HB_ACT_VOUCHER_READ,    ROLE(REPORTER),             SHARED,           SHARED },
+    /* The monthly run settles all three jurisdictions at once: any one authority starts it. */
+    { HB_ACT_SETTLEMENT_RUN,  ROLE(REPORTER),             AUTHORITY,        NONE },
+    /* Statements hold amounts per claim and provider, no patient: a payer's organisation reads
+     * its own, the three authorities (the voucher scheme among them) read them all. */
+    { HB_ACT_SETTLEMENT_READ, ROLE(REPORTER) | ROLE(AUDITOR), AUTHORITY,    AUTHORITY },
 };
 /* clang-format on */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const action_names[] = {
-    "reference.read", "org.read",     "org.create", "token.read",
-    "token.create",   "token.revoke", "audit.read", "metrics.read",
+    "reference.read",      "org.read",        "org.create",
+    "token.read",          "token.create",    "token.revoke",
+    "audit.read",          "metrics.read",    "counts.write",
+    "counts.read",         "alert.read",      "alert.act",
+    "notice.read",         "notice.ack",      "bulletin.read",
+    "registry.read",       "registry.write",  "registry.personal.read",
+    "registry.usage.read", "claim.submit",    "claim.read",
+    "claim.adjudicate",    "claim.reverse",   "voucher.read",
+    "settlement.run",      "settlement.read",
 };
 _Static_assert(COUNT(action_names) == HB_ACTION_COUNT, "a name for every action");
 

@@ -217,28 +217,14 @@ static bool authenticate(hb_exchange *x, const char *authorization)
     return allowed;
 }
 
-/* application/json, optionally with a charset parameter naming UTF-8. */
-static bool is_json(const char *type)
-{
-    if (strncasecmp(type, "application/json", 16) != 0)
-        return false;
-    const char *p = type + 16;
-    while (*p == ' ')
-        p++;
-    if (*p == '\0')
-        return true;
-    if (*p++ != ';')
-        return false;
-    while (*p == ' ')
-        p++;
-    return strcasecmp(p, "charset=utf-8") == 0 || strcasecmp(p, "charset=\"utf-8\"") == 0;
-}
-
 /* begin, step 4: the body's type and the Idempotency-Key. */
 static bool headers_ok(hb_exchange *x, const char *content_type, const char *idem_key)
 {
-    if (x->req.route->body_max > 0 && (!content_type || !is_json(content_type))) {
-        hb_http_fail(&x->req, HB_PROBLEM_MEDIA_TYPE, "send the body as application/json (UTF-8)");
+    const hb_route *r = x->req.route;
+    if (r->body_max > 0 && hb_media_match(content_type, r->media) == 0) {
+        char media[64];
+        hb_media_describe(r->media, media, sizeof media);
+        hb_http_fail(&x->req, HB_PROBLEM_MEDIA_TYPE, "send the body as %s (UTF-8)", media);
         x->close = true;
         decide(x);
         return false;

@@ -251,13 +251,20 @@ int hb_http_page(hb_request *req, size_t *limit, char *after, size_t after_size)
     return 0;
 }
 
+#define CURSOR_SIZE (4 * HB_AUDIT_FIELD_MAX / 3 + 8)
+
+/* The cursor that continues after last_key. */
+static void cursor_after(char out[CURSOR_SIZE], const char *last_key)
+{
+    b64_encode(out, (const unsigned char *)last_key, strnlen(last_key, HB_AUDIT_FIELD_MAX));
+}
+
 int hb_http_page_end(json_t *doc, bool more, const char *last_key)
 {
     if (!more)
         return json_object_set_new(doc, "next_cursor", json_null()) == 0 ? 0 : HB_ENOMEM;
-    char cursor[4 * HB_AUDIT_FIELD_MAX / 3 + 8];
-    size_t len = strnlen(last_key, HB_AUDIT_FIELD_MAX);
-    b64_encode(cursor, (const unsigned char *)last_key, len);
+    char cursor[CURSOR_SIZE];
+    cursor_after(cursor, last_key);
     return json_object_set_new(doc, "next_cursor", json_string(cursor)) == 0 ? 0 : HB_ENOMEM;
 }
 
@@ -273,15 +280,39 @@ int hb_http_authorize(hb_request *req, hb_action action, const hb_policy_target 
     return hb_http_fail(req, HB_PROBLEM_FORBIDDEN, "%s", hb_error_last());
 }
 
-int hb_http_table(hb_response *res, const hb_table *table)
+/* {"items": <table>} with, for a page of a paginated list, "next_cursor". */
+static int table_document(hb_response *res, const hb_table *table, bool paged, bool more,
+                          const char *last_key)
 {
+    char cursor[CURSOR_SIZE];
     hb_buf_reset(&res->body);
     int rc = hb_buf_puts(&res->body, "{\"items\": ");
     if (rc == 0)
         rc = hb_table_render(table, HB_FORMAT_JSON, &res->body);
+    if (rc == 0 && paged && more) {
+        cursor_after(cursor, last_key);
+        rc = hb_buf_printf(&res->body, ", \"next_cursor\": \"%s\"", cursor);
+    } else if (rc == 0 && paged) {
+        rc = hb_buf_puts(&res->body, ", \"next_cursor\": null");
+    }
     if (rc == 0)
         rc = hb_buf_puts(&res->body, "}\n");
     res->status = 200;
     snprintf(res->content_type, sizeof res->content_type, "application/json");
     return rc;
+}
+
+int hb_http_table(hb_response *res, const hb_table *table)
+{
+    return table_document(res, table, false, false, NULL);
+}
+
+int hb_http_table_page(hb_response *res, const hb_table *table, bool more, const char *last_key)
+{
+    return table_document(res, table, true, more, last_key);
+}
+
+hb_media hb_http_body_media(const hb_request *req)
+{
+    return hb_media_match(hb_http_header(req, "Content-Type"), req->route->media);
 }

@@ -131,6 +131,9 @@ int hb_http_body(hb_request *req, const hb_field *fields, size_t n, json_t **out
 /* The string member name of a checked body, or NULL when absent. */
 const char *hb_http_body_str(const json_t *body, const char *name);
 
+/* Which of its route's media types the request's body is (for routes that take several). */
+hb_media hb_http_body_media(const hb_request *req);
+
 /* Query parameters. Absent → the default; present but invalid → a recorded problem. */
 int hb_http_query_int(hb_request *req, const char *name, int64_t min, int64_t max, int64_t dflt,
                       int64_t *out);
@@ -154,8 +157,10 @@ int hb_http_page_end(json_t *doc, bool more, const char *last_key);
 int hb_http_authorize(hb_request *req, hb_action action, const hb_policy_target *target,
                       bool visible);
 
-/* Append {"items": <table as JSON>} to res (200). */
+/* Set res to {"items": <table as JSON>} (200). */
 int hb_http_table(hb_response *res, const hb_table *table);
+/* The same for one page of a paginated list, with "next_cursor" as hb_http_page_end() makes it. */
+int hb_http_table_page(hb_response *res, const hb_table *table, bool more, const char *last_key);
 
 /*
  * Parse an Authorization header value as RFC 6750 bearer credentials: "Bearer" (any case), one or

@@ -25,6 +25,9 @@ typedef enum hb_field_type {
     HB_FIELD_STRING,      /* bounded by min/max length in bytes */
     HB_FIELD_INTEGER,     /* bounded by min/max value */
     HB_FIELD_STRING_LIST, /* array of strings: min/max items, each at most item_max bytes */
+    HB_FIELD_BOOLEAN,     /* true or false */
+    HB_FIELD_OBJECT_LIST, /* array of min/max objects; the handler checks each one's members with
+                             hb_json_check_fields_at (a claim's items) */
 } hb_field_type;
 
 typedef struct hb_field {
@@ -47,6 +50,12 @@ void hb_field_errors_dispose(hb_field_errors *errors);
 void hb_field_error(hb_field_errors *errors, const char *pointer, const char *fmt, ...)
     HB_PRINTF(3, 4);
 
+/* Record an error in a CSV body (text/csv routes), where a JSON Pointer means nothing: the line
+ * on which the record starts, the column (characters, 1-based) where the field starts and the
+ * field's name, as {"line", "column", "field", "detail"}. Counted and capped like the above. */
+void hb_field_error_csv(hb_field_errors *errors, unsigned long line, unsigned long column,
+                        const char *field, const char *fmt, ...) HB_PRINTF(5, 6);
+
 /* Whether text[0..len) nests arrays and objects at most max_depth deep (strings are skipped,
  * escapes included). Malformed text is not judged here: the parser reports it. */
 bool hb_json_depth_ok(const char *text, size_t len, int max_depth);
@@ -59,6 +68,9 @@ json_t *hb_json_parse_object(const char *text, size_t len, char *why, size_t why
  * errors added. */
 size_t hb_json_check_fields(const json_t *obj, const hb_field *fields, size_t n,
                             hb_field_errors *errors);
+/* The same for an object nested at pointer ("/items/3"): errors name "/items/3/quantity". */
+size_t hb_json_check_fields_at(const json_t *obj, const hb_field *fields, size_t n,
+                               const char *pointer, hb_field_errors *errors);
 
 /* A member name as a JSON Pointer ("/" + name with '~' and '/' escaped), truncated to fit out. */
 void hb_json_pointer(char *out, size_t size, const char *name);

@@ -32,5 +32,38 @@ int hb_h_token_create(hb_request *req, hb_response *res);
 int hb_h_token_revoke(hb_request *req, hb_response *res);
 /* h_audit.c */
 int hb_h_audit_list(hb_request *req, hb_response *res);
+/* h_surveil.c */
+int hb_h_counts_post(hb_request *req, hb_response *res);
+int hb_h_overview(hb_request *req, hb_response *res);
+int hb_h_series(hb_request *req, hb_response *res);
+int hb_h_alert_list(hb_request *req, hb_response *res);
+int hb_h_alert_get(hb_request *req, hb_response *res);
+int hb_h_alert_act(hb_request *req, hb_response *res);
+int hb_h_notice_list(hb_request *req, hb_response *res);
+int hb_h_notice_get(hb_request *req, hb_response *res);
+int hb_h_notice_ack(hb_request *req, hb_response *res);
+int hb_h_bulletin_list(hb_request *req, hb_response *res);
+int hb_h_bulletin_get(hb_request *req, hb_response *res);
+/* h_registry.c */
+int hb_h_registry_list(hb_request *req, hb_response *res);
+int hb_h_registry_import(hb_request *req, hb_response *res);
+int hb_h_registry_history(hb_request *req, hb_response *res);
+int hb_h_registry_may_use(hb_request *req, hb_response *res);
+int hb_h_registry_may_practise(hb_request *req, hb_response *res);
+int hb_h_registry_expiring(hb_request *req, hb_response *res);
+int hb_h_registry_usage(hb_request *req, hb_response *res);
+int hb_h_registry_accreditations(hb_request *req, hb_response *res);
+int hb_h_registry_fhir(hb_request *req, hb_response *res);
+/* h_settle.c */
+int hb_h_claim_submit(hb_request *req, hb_response *res);
+int hb_h_claim_list(hb_request *req, hb_response *res);
+int hb_h_claim_get(hb_request *req, hb_response *res);
+int hb_h_claim_adjudicate(hb_request *req, hb_response *res);
+int hb_h_claim_reverse(hb_request *req, hb_response *res);
+int hb_h_voucher_get(hb_request *req, hb_response *res);
+int hb_h_voucher_statement(hb_request *req, hb_response *res);
+int hb_h_settlement_run(hb_request *req, hb_response *res);
+int hb_h_settlement_get(hb_request *req, hb_response *res);
+int hb_h_settlement_statement(hb_request *req, hb_response *res);
 
 #endif

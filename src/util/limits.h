@@ -102,6 +102,14 @@
 #define HB_REGISTRY_ROWS_MAX 1000000
 #endif
 
+/* A registry CSV file sent over HTTP. The import holds the database's write lock while it checks
+ * and writes every row — 20,000 product rows (2.7 MB) took 2 s in a debug build — so 8 MiB keeps
+ * other writers waiting seconds, not minutes. Larger loads are split by kind or by period, or
+ * made by the operator with `healthybay registry import`, which has no such limit. */
+#ifndef HB_REGISTRY_HTTP_BODY_MAX
+#define HB_REGISTRY_HTTP_BODY_MAX (8 * 1024 * 1024)
+#endif
+
 /* One value read back from the registry for a rule check (codes, dates, a status reason). */
 #ifndef HB_REGISTRY_VALUE_MAX
 #define HB_REGISTRY_VALUE_MAX 512
@@ -133,6 +141,51 @@
  * 104 periods (two years of weeks) is far beyond any useful forecast of case counts. */
 #ifndef HB_FORECAST_HORIZON_MAX
 #define HB_FORECAST_HORIZON_MAX 104
+#endif
+
+/* One scanned certificate ("HC1:…"). The largest QR code (version 40, error correction L) holds
+ * 4,296 alphanumeric characters: longer text cannot have come from a QR code. */
+#ifndef HB_DCC_TEXT_MAX
+#define HB_DCC_TEXT_MAX 4296
+#endif
+
+/* A certificate after inflating. Real DCCs inflate to under 2 KiB and zlib reaches ~1000:1, so a
+ * 3 KiB input could inflate to megabytes: we stop at 32 KiB (decompression bombs). */
+#ifndef HB_DCC_INFLATED_MAX
+#define HB_DCC_INFLATED_MAX (32 * 1024)
+#endif
+
+/* CBOR nesting. A DCC nests 6 deep (claims, hcert, DCC, v, entry, value); 16 leaves room for
+ * extensions while keeping a hostile input from recursing without bound. */
+#ifndef HB_CBOR_DEPTH_MAX
+#define HB_CBOR_DEPTH_MAX 16
+#endif
+
+/* Document-signer certificates in one trust list. The EU gateway published ~2,500 DSCs for ~50
+ * countries at its peak; the three GBA jurisdictions need far fewer. */
+#ifndef HB_DCC_TRUST_MAX
+#define HB_DCC_TRUST_MAX 100000
+#endif
+
+/* One DSC (DER or PEM). Real ones are 0.5–2 KiB; 16 KiB allows long extensions. */
+#ifndef HB_DCC_CERT_MAX
+#define HB_DCC_CERT_MAX (16 * 1024)
+#endif
+
+/* Doses recorded for one person: the longest real schedules have 3 primary doses and a few
+ * boosters; 32 stops a data error from making one status query unbounded. */
+#ifndef HB_VACCINE_DOSES_MAX
+#define HB_VACCINE_DOSES_MAX 32
+#endif
+
+/* Lines in one bulk dose import (one file per day and per reporting site in practice). */
+#ifndef HB_VACCINE_IMPORT_ROWS_MAX
+#define HB_VACCINE_IMPORT_ROWS_MAX 1000000
+#endif
+
+/* Rules in one recognition rule file (jurisdictions x products x versions). */
+#ifndef HB_VACCINE_RULES_MAX
+#define HB_VACCINE_RULES_MAX 4096
 #endif
 
 /* ---- Rare blood (src/blood, include/healthybay/blood.h) ---- */
@@ -200,6 +253,13 @@
 /* Items in one claim: an outpatient bill has a handful, a long inpatient stay a few hundred. */
 #ifndef HB_CLAIM_ITEMS_MAX
 #define HB_CLAIM_ITEMS_MAX 500
+#endif
+
+/* The body of POST /api/v1/claims: HB_CLAIM_ITEMS_MAX items of at most ~250 bytes of JSON each
+ * (a 64-character code, the category, quantity and price, the member names) with room for
+ * pretty-printing. Every other settlement route takes a few fields: the server's 8 KiB. */
+#ifndef HB_SETTLE_CLAIM_BODY_MAX
+#define HB_SETTLE_CLAIM_BODY_MAX (256 * 1024)
 #endif
 
 /* Quantity of one claim item (tablets, sessions, days). */
@@ -421,6 +481,12 @@
 #if HB_FORECAST_HORIZON_MAX < 14
 #error "HB_FORECAST_HORIZON_MAX must allow 14-day forecasts of daily data"
 #endif
+#if HB_DCC_INFLATED_MAX < HB_DCC_TEXT_MAX
+#error "HB_DCC_INFLATED_MAX must hold an uncompressed certificate of HB_DCC_TEXT_MAX characters"
+#endif
+#if HB_CBOR_DEPTH_MAX < 8
+#error "HB_CBOR_DEPTH_MAX is too small for a DCC (6 levels)"
+#endif
 
 #if HB_RATE_SCALE_MAX > 12
 #error "HB_RATE_SCALE_MAX above 12 lets 10^scale * quantum overflow int64"
@@ -443,6 +509,12 @@
 #endif
 #if HB_IDEMPOTENCY_KEY_MAX < 36
 #error "an Idempotency-Key must be able to hold a UUID"
+#endif
+#if HB_REGISTRY_HTTP_BODY_MAX > HB_HTTP_BODY_MAX
+#error "HB_REGISTRY_HTTP_BODY_MAX cannot exceed HB_HTTP_BODY_MAX"
+#endif
+#if HB_SETTLE_CLAIM_BODY_MAX > HB_HTTP_BODY_MAX
+#error "a claim's body limit cannot exceed HB_HTTP_BODY_MAX"
 #endif
 #if HB_HTTP_BODY_DEFAULT > HB_HTTP_BODY_MAX
 #error "the default body limit cannot exceed HB_HTTP_BODY_MAX"

@@ -83,9 +83,26 @@ int hb_table_add_row(hb_table *t, const char *const *cells)
     return 0;
 }
 
+void hb_table_truncate(hb_table *t, size_t rows)
+{
+    for (; t->rows > rows; t->rows--)
+        for (size_t c = 0; c < t->ncols; c++)
+            hb_free(t->cells[(t->rows - 1) * t->ncols + c]);
+}
+
 size_t hb_table_row_count(const hb_table *t)
 {
     return t->rows;
+}
+
+size_t hb_table_column_count(const hb_table *t)
+{
+    return t->ncols;
+}
+
+const char *hb_table_column_name(const hb_table *t, size_t col)
+{
+    return col < t->ncols ? t->names[col] : NULL;
 }
 
 const char *hb_table_cell(const hb_table *t, size_t row, size_t col)
@@ -269,4 +286,15 @@ int hb_table_write(const hb_table *t, hb_format format, FILE *out)
         rc = hb_error_set(HB_ERROR, "cannot write output");
     hb_buf_dispose(&b);
     return rc;
+}
+
+json_t *hb_table_to_json(const hb_table *table)
+{
+    hb_buf text;
+    hb_buf_init(&text, 0);
+    json_t *doc = NULL;
+    if (hb_table_render(table, HB_FORMAT_JSON, &text) == 0)
+        doc = json_loadb(text.ptr, text.len, 0, NULL);
+    hb_buf_dispose(&text);
+    return doc;
 }

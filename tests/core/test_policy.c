@@ -40,6 +40,48 @@ static const struct {
     /* Metrics belong to no jurisdiction; the other-jurisdiction cells never arise. */
     { HB_ACT_METRICS_READ, HB_ROLE_ADMIN, "YYN/YYN" },
     { HB_ACT_METRICS_READ, HB_ROLE_MONITOR, "YYN/YYN" },
+    /* Counts are reported for one's own jurisdiction by its reporters and epidemiologists. */
+    { HB_ACT_COUNTS_WRITE, HB_ROLE_REPORTER, "YYN/YYN" },
+    { HB_ACT_COUNTS_WRITE, HB_ROLE_EPIDEMIOLOGIST, "YYN/YYN" },
+    /* Aggregates: the whole own jurisdiction; across the border, only to health authorities. */
+    { HB_ACT_COUNTS_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYN" },
+    { HB_ACT_ALERT_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYN" },
+    { HB_ACT_BULLETIN_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYN" },
+    { HB_ACT_BULLETIN_READ, HB_ROLE_REPORTER, "YYY/YYN" },
+    /* The authority acts on its own jurisdiction's alerts and reads its own inbox. */
+    { HB_ACT_ALERT_ACT, HB_ROLE_EPIDEMIOLOGIST, "YYN/YNN" },
+    { HB_ACT_NOTICE_READ, HB_ROLE_EPIDEMIOLOGIST, "YYN/YNN" },
+    { HB_ACT_NOTICE_ACK, HB_ROLE_EPIDEMIOLOGIST, "YYN/YNN" },
+    /* The registries are public registers. */
+    { HB_ACT_REGISTRY_READ, HB_ROLE_ADMIN, "YYY/YYY" },
+    { HB_ACT_REGISTRY_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYY" },
+    { HB_ACT_REGISTRY_READ, HB_ROLE_REPORTER, "YYY/YYY" },
+    { HB_ACT_REGISTRY_READ, HB_ROLE_CLINICIAN, "YYY/YYY" },
+    { HB_ACT_REGISTRY_READ, HB_ROLE_BLOOD_BANK, "YYY/YYY" },
+    { HB_ACT_REGISTRY_READ, HB_ROLE_AUDITOR, "YYY/YYY" },
+    { HB_ACT_REGISTRY_READ, HB_ROLE_MONITOR, "YYY/YYY" },
+    /* Reporters submit registry files: an authority's reach crosses the border (the registers
+     * are kept jointly; the registry narrows it row by row), an institution's is its own. */
+    { HB_ACT_REGISTRY_WRITE, HB_ROLE_REPORTER, "YYY/YNN" },
+    /* Practitioners' restricted fields: at home the authority and the employer; across the
+     * border only under a sharing rule (none in these targets). */
+    { HB_ACT_REGISTRY_PERSONAL_READ, HB_ROLE_REPORTER, "YYN/YNN" },
+    /* Usage figures: aggregates shared by the authorities; an institution's own. */
+    { HB_ACT_REGISTRY_USAGE_READ, HB_ROLE_REPORTER, "YYY/YNN" },
+    { HB_ACT_REGISTRY_USAGE_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YNN" },
+    /* Settlement: the organisation acting for a provider submits and reads its claims; the one
+     * acting for a payer decides them. Reading across the border is by sharing only (below). */
+    { HB_ACT_CLAIM_SUBMIT, HB_ROLE_REPORTER, "YNN/YNN" },
+    { HB_ACT_CLAIM_READ, HB_ROLE_REPORTER, "YNN/YNN" },
+    { HB_ACT_CLAIM_ADJUDICATE, HB_ROLE_REPORTER, "YNN/YNN" },
+    { HB_ACT_CLAIM_REVERSE, HB_ROLE_REPORTER, "YNN/YNN" },
+    { HB_ACT_VOUCHER_READ, HB_ROLE_REPORTER, "YNN/YNN" },
+    /* An authority settles for the whole area (its object names no jurisdiction: the own column).
+     */
+    { HB_ACT_SETTLEMENT_RUN, HB_ROLE_REPORTER, "YYN/YNN" },
+    /* Statements: the three authorities see every payer's, anyone else its own payer's. */
+    { HB_ACT_SETTLEMENT_READ, HB_ROLE_REPORTER, "YYY/YNN" },
+    { HB_ACT_SETTLEMENT_READ, HB_ROLE_AUDITOR, "YYY/YNN" },
 };
 
 static hb_principal caller(hb_org_kind kind, hb_roles roles)
@@ -132,6 +174,47 @@ TEST(policy__reaches_admit_what_they_say)
     CHECK(hb_policy__reach_admits(HB_REACH_ALL, &hospital, &foreign));
     const hb_policy_target unowned = { "HK", NULL, false };
     CHECK(!hb_policy__reach_admits(HB_REACH_OWN_ORG, &hospital, &unowned));
+}
+
+/* A practitioner's restricted fields cross the border only under the registry's sharing rules
+ * (a permit the authority issued, an employment at the institution). */
+TEST(policy__registry_personal_data_crosses_only_when_shared)
+{
+    hb_principal hospital = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_REPORTER);
+    hb_principal authority = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_REPORTER);
+    const hb_policy_target macao = { "MO", NULL, false };
+    const hb_policy_target macao_shared = { "MO", NULL, true };
+    const hb_policy_target at_home = { "HK", NULL, false };
+    CHECK_OK(hb_policy_check(&authority, HB_ACT_REGISTRY_PERSONAL_READ, &at_home));
+    CHECK_FAILS(hb_policy_check(&authority, HB_ACT_REGISTRY_PERSONAL_READ, &macao), HB_EPERM,
+                "another jurisdiction");
+    CHECK_OK(hb_policy_check(&authority, HB_ACT_REGISTRY_PERSONAL_READ, &macao_shared));
+    CHECK_FAILS(hb_policy_check(&hospital, HB_ACT_REGISTRY_PERSONAL_READ, &at_home), HB_EPERM,
+                NULL);
+    CHECK_OK(hb_policy_check(&hospital, HB_ACT_REGISTRY_PERSONAL_READ, &macao_shared));
+    hb_principal clinician = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_CLINICIAN);
+    CHECK(!hb_policy_allows_some(&clinician, HB_ACT_REGISTRY_PERSONAL_READ));
+}
+
+/* Claims and vouchers cross the border by the settlement module's sharing rules: a payer reads
+ * the claims charged to it, a service point a holder's vouchers; deciding never goes by sharing. */
+TEST(policy__settlement_sharing)
+{
+    hb_principal insurer = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_REPORTER);
+    hb_principal authority = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_REPORTER);
+    const hb_policy_target charged = { "GD", "gd-szh",
+                                       true }; /* a GD claim to the caller's payer */
+    const hb_policy_target other = { "GD", "gd-szh", false };
+    CHECK_OK(hb_policy_check(&insurer, HB_ACT_CLAIM_READ, &charged));
+    CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_CLAIM_READ, &other), HB_EPERM, "claim.read");
+    CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_CLAIM_ADJUDICATE, &charged), HB_EPERM, NULL);
+    CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_CLAIM_SUBMIT, &charged), HB_EPERM, NULL);
+    CHECK_OK(hb_policy_check(&insurer, HB_ACT_VOUCHER_READ, &charged));
+    /* Authorities get no oversight of claims: they are personal records, not aggregates. */
+    CHECK_FAILS(hb_policy_check(&authority, HB_ACT_CLAIM_READ, &other), HB_EPERM, NULL);
+    const hb_policy_target area = { NULL, NULL, false };
+    CHECK_OK(hb_policy_check(&authority, HB_ACT_SETTLEMENT_RUN, &area));
+    CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_SETTLEMENT_RUN, &area), HB_EPERM, NULL);
 }
 
 TEST(policy__list_scopes)

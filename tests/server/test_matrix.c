@@ -11,7 +11,11 @@
 
 #include "core/accounts.h"
 #include "harness.h"
+#include "registry/fixture.h"
+#include "healthybay/date.h"
 #include "server/routes.h"
+#include "settle/settlement.h"
+#include "settle_world.h"
 #include "support.h"
 
 /* Roles in hb_role order; each cell string: authority caller on (own org, same jurisdiction,
@@ -23,6 +27,24 @@
 #define ADMINS                                                                      \
     {                                                                               \
         "YYN/YNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" \
+    }
+/* Settlement: only reporters act for their organisation's payers and providers. */
+#define REPORTERS(cells)                                                        \
+    {                                                                           \
+        "NNN/NNN", "NNN/NNN", cells, "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" \
+    }
+#define REPORTERS_AUDITORS(cells)                                           \
+    {                                                                       \
+        "NNN/NNN", "NNN/NNN", cells, "NNN/NNN", "NNN/NNN", cells, "NNN/NNN" \
+    }
+
+#define EPIDEMIOLOGISTS_SHARE                                                       \
+    {                                                                               \
+        "NNN/NNN", "YYY/YYN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" \
+    }
+#define AUTHORITY_EPIDEMIOLOGIST                                                    \
+    {                                                                               \
+        "NNN/NNN", "YYN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" \
     }
 
 static const struct {
@@ -49,11 +71,162 @@ static const struct {
     { "GET",
       "/api/v1/audit",
       { "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "YYN/YNN", "NNN/NNN" } },
+    /* Counts are reported for one's own jurisdiction by any of its organisations. */
+    { "POST",
+      "/api/v1/surveillance/counts",
+      { "NNN/NNN", "YYN/YYN", "YYN/YYN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    /* Aggregates: read at home, and shared among the three authorities only. */
+    { "GET", "/api/v1/surveillance/overview", EPIDEMIOLOGISTS_SHARE },
+    { "GET", "/api/v1/surveillance/series", EPIDEMIOLOGISTS_SHARE },
+    { "GET", "/api/v1/alerts", EPIDEMIOLOGISTS_SHARE },
+    { "GET", "/api/v1/alerts/{alert}", EPIDEMIOLOGISTS_SHARE },
+    /* Acting on an alert and the inbox are the own authority's. */
+    { "POST", "/api/v1/alerts/{alert}/actions", AUTHORITY_EPIDEMIOLOGIST },
+    /* The inbox is always the caller's own: the list does not depend on the target. */
+    { "GET",
+      "/api/v1/notifications",
+      { "NNN/NNN", "YYY/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    { "GET", "/api/v1/notifications/{notification}", AUTHORITY_EPIDEMIOLOGIST },
+    { "POST", "/api/v1/notifications/{notification}/ack", AUTHORITY_EPIDEMIOLOGIST },
+    /* Bulletins: for reporters too, at home; an authority's across the border. */
+    { "GET",
+      "/api/v1/bulletins",
+      { "NNN/NNN", "YYY/YYN", "YYY/YYN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    { "GET",
+      "/api/v1/bulletins/{date}",
+      { "NNN/NNN", "YYY/YYN", "YYY/YYN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    /* The registries are public registers. */
+    { "GET", "/api/v1/registry/items/{kind}", EVERYONE },
+    /* Reporters import; the request registers an institution of the target's jurisdiction,
+     * which only that jurisdiction's authority may do. */
+    { "POST",
+      "/api/v1/registry/items/{kind}",
+      { "NNN/NNN", "NNN/NNN", "YYN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    { "GET", "/api/v1/registry/items/{kind}/history", EVERYONE },
+    { "GET", "/api/v1/registry/may-use", EVERYONE },
+    { "GET", "/api/v1/registry/may-practise", EVERYONE },
+    { "GET", "/api/v1/registry/expiring", EVERYONE },
+    /* Usage figures of the target organisation: the authorities share them, an institution
+     * sees its own. */
+    { "GET",
+      "/api/v1/registry/usage",
+      { "NNN/NNN", "YYY/YNN", "YYY/YNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    { "GET", "/api/v1/registry/accreditations", EVERYONE },
+    { "GET", "/api/v1/registry/fhir", EVERYONE },
+    /* Claims (the object: the target organisation's provider's claim, or for deciding one
+     * charged to its payer): each organisation its own, never another's, across no border. A
+     * list is everyone's own part of it. */
+    { "POST", "/api/v1/claims", REPORTERS("YNN/YNN") },
+    { "GET", "/api/v1/claims", REPORTERS("YYY/YYY") },
+    { "GET", "/api/v1/claims/{claim}", REPORTERS("YNN/YNN") },
+    { "POST", "/api/v1/claims/{claim}/adjudication", REPORTERS("YNN/YNN") },
+    { "POST", "/api/v1/claims/{claim}/reversal", REPORTERS("YNN/YNN") },
+    /* A voucher is the scheme's (hk-dh acts for it); hk-qmh is no service point. */
+    { "GET", "/api/v1/vouchers/{holder}", REPORTERS("YYY/NNN") },
+    { "GET", "/api/v1/vouchers/{holder}/statement", REPORTERS("YYY/NNN") },
+    /* The run belongs to the whole area: authorities only. Statements: the target's payer's. */
+    { "POST", "/api/v1/settlement/runs", REPORTERS("YYY/NNN") },
+    { "GET", "/api/v1/settlement/runs/{period}", REPORTERS_AUDITORS("YYY/NNN") },
+    { "GET", "/api/v1/settlement/runs/{period}/statements/{payer}", REPORTERS_AUDITORS("YYY/YNN") },
 };
 
 typedef struct target {
     const char *org, *jurisdiction;
 } target;
+
+/* The jurisdiction's seeded region (hb_test_world_surveillance). */
+static const char *region_of(const target *t)
+{
+    return strcmp(t->jurisdiction, "HK") == 0 ? "810000" : "440000";
+}
+
+static long long alert_in(hb_test_world *w, const char *jurisdiction)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT id FROM hb_alerts WHERE jurisdiction = '%s'", jurisdiction);
+    hb_stmt *st;
+    CHECK_OK(hb_store_prepare(w->db, &st, sql));
+    CHECK_INT_EQ(hb_stmt_step(st), HB_STORE_ROW);
+    long long id = (long long)hb_stmt_int64(st, 0);
+    hb_stmt_finalize(st);
+    return id;
+}
+
+/* The registry routes, on the synthetic registry data (tests/registry/fixture.h). */
+static void registry_request_for(const hb_route *r, const target *t, int serial, char *path,
+                                 char *body)
+{
+    const char *p = r->pattern;
+    if (strcmp(p, "/api/v1/registry/items/{kind}") == 0 && strcmp(r->method, "GET") == 0)
+        snprintf(path, 256, "/api/v1/registry/items/products");
+    else if (strcmp(p, "/api/v1/registry/items/{kind}") == 0) {
+        snprintf(path, 256, "/api/v1/registry/items/institutions");
+        snprintf(body, 512,
+                 "code,jurisdiction,region,zone,kind,name_en,name_zh_hans,name_zh_hant,name_pt,"
+                 "source\nmatrix-%d,%s,%s,,clinic,Matrix Clinic,,,,test\n",
+                 serial, t->jurisdiction, strcmp(t->jurisdiction, "HK") == 0 ? "HK-A" : "440100");
+    } else if (strcmp(p, "/api/v1/registry/items/{kind}/history") == 0)
+        snprintf(path, 256, "/api/v1/registry/items/institutions/history?item=gd-hku-szh");
+    else if (strcmp(p, "/api/v1/registry/may-use") == 0)
+        snprintf(path, 256, "%s?product=SYN-DRUG-1&institution=gd-hku-szh&on=2025-01-01", p);
+    else if (strcmp(p, "/api/v1/registry/may-practise") == 0)
+        snprintf(path, 256, "%s?person=SYN-MO-1&institution=syn-hq-clinic&on=2025-01-01", p);
+    else if (strcmp(p, "/api/v1/registry/usage") == 0)
+        snprintf(path, 256, "%s?institution=%s", p, t->org);
+    else if (strcmp(p, "/api/v1/registry/fhir") == 0)
+        snprintf(path, 256, "%s?resources=Organization", p);
+    else
+        snprintf(path, 256, "%s", p); /* expiring, accreditations */
+}
+
+/* Settlement requests on target t: a claim of t's provider, one charged to t's payer (from
+ * GD-HKUSZH for the HK resident HM1, or HK-KWH for the GD resident GM1: both paid), a voucher
+ * of the scheme, t's payer's statement of the period settled in the world. */
+static bool settle_request_for(hb_test_world *w, const hb_route *r, const target *t, int serial,
+                               char *path, char *body)
+{
+    const char *p = r->pattern, *payer = hb_test_settle_payer(t->org);
+    bool gd = strcmp(t->jurisdiction, "GD") == 0;
+    char episode[32];
+    snprintf(episode, sizeof episode, "M-%d", serial);
+    if (strcmp(p, "/api/v1/claims") == 0 && strcmp(r->method, "POST") == 0) {
+        const char *provider = hb_test_settle_provider(t->org);
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512,
+                 "{\"provider\": \"%s\", \"episode\": \"%s\", \"patient\": \"%s\","
+                 " \"payer\": \"MO-SSM\", \"currency\": \"%s\", \"service_date\": \"%s\","
+                 " \"items\": [{\"code\": \"c\", \"category\": \"outpatient\", \"quantity\": 1,"
+                 " \"unit_minor\": 10000}]}",
+                 provider, episode, gd ? "HM1" : "GM1", gd ? "CNY" : "HKD", hb_test_settle_day(1));
+    } else if (strcmp(p, "/api/v1/claims") == 0) {
+        snprintf(path, 256, "%s", p);
+    } else if (strcmp(p, "/api/v1/claims/{claim}") == 0) {
+        snprintf(path, 256, "/api/v1/claims/%lld",
+                 (long long)hb_test_settle_claim(w, hb_test_settle_provider(t->org), episode,
+                                                 gd ? "HM1" : "GM1", "MO-SSM", false));
+    } else if (strncmp(p, "/api/v1/claims/{claim}/", 23) == 0) {
+        bool reversal = strcmp(p + 23, "reversal") == 0;
+        int64_t id = hb_test_settle_claim(w, gd ? "HK-KWH" : "GD-HKUSZH", episode,
+                                          gd ? "GM1" : "HM1", payer, reversal);
+        snprintf(path, 256, "/api/v1/claims/%lld/%s", (long long)id, p + 23);
+        if (reversal)
+            snprintf(body, 512, "{\"reason\": \"matrix\"}");
+    } else if (strcmp(p, "/api/v1/vouchers/{holder}") == 0) {
+        snprintf(path, 256, "/api/v1/vouchers/HM1");
+    } else if (strcmp(p, "/api/v1/vouchers/{holder}/statement") == 0) {
+        snprintf(path, 256, "/api/v1/vouchers/HM1/statement");
+    } else if (strcmp(p, "/api/v1/settlement/runs") == 0) {
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512, "{\"period\": \"2024-01\"}");
+    } else if (strcmp(p, "/api/v1/settlement/runs/{period}") == 0) {
+        snprintf(path, 256, "/api/v1/settlement/runs/2024-01");
+    } else if (strcmp(p, "/api/v1/settlement/runs/{period}/statements/{payer}") == 0) {
+        snprintf(path, 256, "/api/v1/settlement/runs/2024-01/statements/%s", payer);
+    } else {
+        return false;
+    }
+    return true;
+}
 
 /* The request exercising route r on object t: path and body into the buffers. */
 static void request_for(hb_test_world *w, const hb_route *r, const target *t, int serial,
@@ -88,7 +261,35 @@ static void request_for(hb_test_world *w, const hb_route *r, const target *t, in
         snprintf(path, 256, "/api/v1/tokens/%s", info.id);
     } else if (strcmp(p, "/api/v1/audit") == 0)
         snprintf(path, 256, "%s?jurisdiction=%s&org=%s", p, t->jurisdiction, t->org);
-    else
+    else if (strcmp(p, "/api/v1/surveillance/counts") == 0) {
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512,
+                 "{\"rows\": [{\"date\": \"2019-03-17\", \"region\": \"%s\","
+                 " \"disease\": \"influenza\", \"measure\": \"cases\", \"value\": %d}]}",
+                 region_of(t), serial);
+    } else if (strcmp(p, "/api/v1/surveillance/series") == 0)
+        snprintf(path, 256, "%s?region=%s&disease=influenza&measure=cases", p, region_of(t));
+    else if (strcmp(p, "/api/v1/surveillance/overview") == 0 || strcmp(p, "/api/v1/alerts") == 0 ||
+             strcmp(p, "/api/v1/bulletins") == 0)
+        snprintf(path, 256, "%s?jurisdiction=%s", p, t->jurisdiction);
+    else if (strcmp(p, "/api/v1/alerts/{alert}") == 0)
+        snprintf(path, 256, "/api/v1/alerts/%lld", alert_in(w, t->jurisdiction));
+    else if (strcmp(p, "/api/v1/alerts/{alert}/actions") == 0) {
+        snprintf(path, 256, "/api/v1/alerts/%lld/actions", alert_in(w, t->jurisdiction));
+        snprintf(body, 512, "{\"action\": \"comment\", \"comment\": \"seen\"}");
+    } else if (strcmp(p, "/api/v1/notifications") == 0)
+        snprintf(path, 256, "%s?all=1", p);
+    else if (strcmp(p, "/api/v1/notifications/{notification}") == 0)
+        snprintf(path, 256, "/api/v1/notifications/%lld",
+                 hb_test_notification_to(w, t->jurisdiction));
+    else if (strcmp(p, "/api/v1/notifications/{notification}/ack") == 0)
+        snprintf(path, 256, "/api/v1/notifications/%lld/ack",
+                 hb_test_notification_to(w, t->jurisdiction));
+    else if (strcmp(p, "/api/v1/bulletins/{date}") == 0)
+        snprintf(path, 256, "/api/v1/bulletins/2019-03-10?jurisdiction=%s", t->jurisdiction);
+    else if (strncmp(p, "/api/v1/registry/", 17) == 0)
+        registry_request_for(r, t, serial, path, body);
+    else if (!settle_request_for(w, r, t, serial, path, body))
         hb_test_fail(__FILE__, __LINE__, "add a request for %s %s to the matrix", r->method, p);
 }
 
@@ -106,6 +307,14 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
 {
     hb_test_world w;
     hb_test_world_start(&w);
+    hb_test_world_surveillance(&w);
+    fx_load_all(w.db);
+    static const char *const csv[] = { "Content-Type: text/csv", NULL };
+    hb_test_settle_world(&w);
+    hb_settle_caller settler;
+    hb_settle_caller_init(&settler);
+    hb_settlement_result run;
+    CHECK_OK(hb_settlement_run(&run, w.db, &settler, hb_date_from_ymd(2024, 1, 1)));
     static const char *const callers[2] = { "hk-dh", "hk-qmh" };
     static const target targets[2][3] = {
         { { "hk-dh", "HK" }, { "hk-qmh", "HK" }, { "gd-szh", "GD" } },
@@ -126,7 +335,8 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
                     request_for(&w, &routes[i], &targets[k][t], serial++, path, body);
                     hb_test_response res;
                     hb_test_call(&w, &res, routes[i].method, path, tokens[k][role],
-                                 body[0] ? body : NULL, NULL);
+                                 body[0] ? body : NULL,
+                                 (routes[i].media & HB_MEDIA_JSON) ? NULL : csv);
                     bool want = cells_for(&routes[i], (hb_role)role)[k * 4 + t] == 'Y';
                     bool allowed = res.status >= 200 && res.status < 300;
                     CHECK_MSG(allowed == want &&
@@ -144,7 +354,8 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
         char path[256], body[512];
         request_for(&w, &routes[i], &targets[0][0], serial++, path, body);
         hb_test_response res;
-        hb_test_call(&w, &res, routes[i].method, path, NULL, body[0] ? body : NULL, NULL);
+        hb_test_call(&w, &res, routes[i].method, path, NULL, body[0] ? body : NULL,
+                     (routes[i].media & HB_MEDIA_JSON) ? NULL : csv);
         CHECK_INT_EQ(res.status, routes[i].access == HB_ACCESS_PUBLIC ? 200 : 401);
         hb_test_response_dispose(&res);
     }

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "harness.h"
+#include "registry/registry.h"
 #include "server/routes.h"
 
 static const hb_route *match(const char *method, const char *path, hb_route_params *p, bool *known,
@@ -69,8 +70,9 @@ TEST(http__the_route_table_is_well_formed)
         CHECK_MSG(hb_router_check_pattern(routes[i].pattern) == 0, "%s", hb_error_last());
         CHECK(routes[i].handler && routes[i].summary && *routes[i].summary);
         CHECK(routes[i].body_max <= HB_HTTP_BODY_MAX);
-        /* Only writes take a body; every write names an action the policy knows. */
-        CHECK((routes[i].body_max > 0) == (strcmp(routes[i].method, "POST") == 0));
+        /* Only writes take a body (an acknowledgement is a write without one); every route
+         * names an action the policy knows. */
+        CHECK(routes[i].body_max == 0 || strcmp(routes[i].method, "POST") == 0);
         CHECK((unsigned)routes[i].action < HB_ACTION_COUNT);
         for (size_t j = i + 1; j < n; j++)
             CHECK_MSG(strcmp(routes[i].method, routes[j].method) != 0 ||
@@ -103,6 +105,21 @@ TEST(http__openapi_documents_exactly_the_routes)
         CHECK_MSG(op != NULL, "%s %s is not in openapi.json", routes[i].method, routes[i].pattern);
         CHECK_MSG(json_object_get(op, "responses") != NULL, "%s %s has no responses",
                   routes[i].method, routes[i].pattern);
+        /* A route that takes a body documents it in its media type, and only that one. */
+        json_t *content = json_object_get(json_object_get(op, "requestBody"), "content");
+        CHECK_MSG((routes[i].body_max > 0) == (content != NULL), "%s %s: requestBody",
+                  routes[i].method, routes[i].pattern);
+        size_t documented = 0;
+        for (unsigned m = HB_MEDIA_JSON; content && m <= HB_MEDIA_CSV; m <<= 1)
+            if (routes[i].media & m) {
+                CHECK_MSG(json_object_get(content, hb_media_name((hb_media)m)) != NULL,
+                          "%s %s: the request body may be %s", routes[i].method, routes[i].pattern,
+                          hb_media_name((hb_media)m));
+                documented++;
+            }
+        CHECK_MSG(!content || json_object_size(content) == documented,
+                  "%s %s: openapi.json documents other request media", routes[i].method,
+                  routes[i].pattern);
         /* Public routes say so; the others inherit the bearer requirement. */
         json_t *security = json_object_get(op, "security");
         CHECK((routes[i].access == HB_ACCESS_PUBLIC) ==
@@ -123,5 +140,21 @@ TEST(http__openapi_documents_exactly_the_routes)
             CHECK_MSG(found, "openapi.json documents %s %s, which is not a route", method, path);
         }
     }
+    json_decref(doc);
+}
+
+/* The {kind} parameter documents exactly the registry's kinds, in its order. */
+TEST(http__openapi_lists_the_registry_kinds)
+{
+    size_t len;
+    const char *text = hb_openapi_document(&len);
+    json_t *doc = json_loadb(text, len, 0, NULL);
+    CHECK(doc != NULL);
+    json_t *param =
+        json_object_get(json_object_get(json_object_get(doc, "components"), "parameters"), "kind");
+    json_t *kinds = json_object_get(json_object_get(param, "schema"), "enum");
+    CHECK_INT_EQ(json_array_size(kinds), hb_registry_kind_count());
+    for (size_t i = 0; i < hb_registry_kind_count(); i++)
+        CHECK_STR_EQ(json_string_value(json_array_get(kinds, i)), hb_registry_kind_name(i));
     json_decref(doc);
 }
