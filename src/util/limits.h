@@ -56,6 +56,13 @@
 #define HB_SURVEIL_HARMONICS_MAX 8
 #endif
 
+/* Counts below this get their logarithms and powers from a table made once per detection
+ * workspace (32 KiB a column) instead of computing them at every time point; larger counts are
+ * computed as they come. */
+#ifndef HB_SURVEIL_COUNT_TABLE
+#define HB_SURVEIL_COUNT_TABLE 4096
+#endif
+
 /* Series in one input file: 10 million covers every region × disease × age group × measure of
  * the Greater Bay Area many times over; past it a file is more likely a mistake than a workload. */
 #ifndef HB_SERIES_MAX
