@@ -21,6 +21,7 @@
 #include "blood/din.h"
 #include "blood/phenotype.h"
 #include "blood/reference.h"
+#include "core/accounts.h"
 #include "healthybay/date.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -78,23 +79,33 @@ typedef struct importer {
     uint64_t nerrors;
 } importer;
 
-int hb_blood_actor_check(const hb_blood_actor *actor)
+int hb_blood__check_actor(const hb_blood_actor *actor)
 {
-    const char *o = actor ? actor->org : NULL, *j = actor ? actor->jurisdiction : NULL;
-    size_t len = o ? strlen(o) : 0;
-    bool ok = len >= 2 && len <= KEY_MAX && o[0] >= 'a' && o[0] <= 'z';
-    for (size_t i = 0; ok && i < len; i++)
-        ok = (o[i] >= 'a' && o[i] <= 'z') || (o[i] >= '0' && o[i] <= '9') || o[i] == '-';
-    if (!ok)
-        return hb_error_set(HB_EINVAL, "'%s' is not an organisation code", o ? o : "(none)");
-    if (!j || (strcmp(j, "GD") && strcmp(j, "HK") && strcmp(j, "MO")))
-        return hb_error_set(HB_EINVAL, "jurisdiction must be GD, HK or MO");
-    return 0;
+    if (!actor || !actor->org || !actor->jurisdiction)
+        return hb_error_set(HB_EINVAL, "say which organisation acts, and its jurisdiction");
+    int rc = hb_org_code_check(actor->org);
+    return rc < 0 ? rc : hb_jurisdiction_check(actor->jurisdiction);
+}
+
+int hb_blood__begin(hb_store *store, bool *own)
+{
+    *own = !hb_store_in_transaction(store);
+    return *own ? hb_store_begin(store) : 0;
+}
+
+int hb_blood__end(hb_store *store, bool own, int rc)
+{
+    if (!own)
+        return rc;
+    if (rc == 0)
+        return hb_store_commit(store);
+    hb_store_rollback(store);
+    return rc;
 }
 
 int hb_blood__require_centre(hb_store *store, const hb_blood_actor *actor)
 {
-    int rc = hb_blood_actor_check(actor);
+    int rc = hb_blood__check_actor(actor);
     hb_blood_centre c;
     if (rc == 0 && (rc = hb_blood_centre_get(store, &c, actor->org)) == HB_ENOTFOUND)
         return hb_error_set(HB_EPERM,
@@ -383,7 +394,7 @@ static int load_centres(importer *im)
     return rc;
 }
 
-static void new_pseudonym(char out[23])
+static void new_pseudonym(char out[HB_BLOOD_PSEUDONYM_LEN + 1])
 {
     static const char digits[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford base 32 */
     unsigned char r[10];
@@ -407,7 +418,7 @@ static void new_pseudonym(char out[23])
         if (i % 4 == 3 && i < 15)
             out[at + 1] = '-';
     }
-    out[22] = '\0';
+    out[HB_BLOOD_PSEUDONYM_LEN] = '\0';
 }
 
 /* Bind the stored fields of r, in the order abo, rhd, pos, neg, predicted, date, from index. */
@@ -533,7 +544,7 @@ static int write_row(importer *im, writer *w, const in_row *r, hb_blood_import_r
     if ((rc = bind_profile(st, 1, r)) == 0)
         rc = bind_rest(im, st, r, w->now, &next);
     if (rc == 0 && !exists && im->kind == HB_BLOOD_DONOR) {
-        char pseudonym[23];
+        char pseudonym[HB_BLOOD_PSEUDONYM_LEN + 1];
         new_pseudonym(pseudonym);
         rc = hb_stmt_bind_cstr(st, next, pseudonym);
     }
@@ -570,17 +581,14 @@ static void importer_dispose(importer *im)
     hb_buf_dispose(&im->errors);
 }
 
-/* Check, then write in one transaction. The single place an import commits: the audit entry for
- * the import belongs beside the commit, in the same transaction. */
+/* Write the checked rows in one transaction: the caller's (the HTTP request's, beside its audit
+ * entry), or our own. */
 static int commit_import(importer *im, hb_blood_import_report *report)
 {
-    int rc = hb_store_begin(im->store);
+    bool own;
+    int rc = hb_blood__begin(im->store, &own);
     if (rc == 0)
-        rc = write_all(im, report);
-    if (rc == 0)
-        rc = hb_store_commit(im->store);
-    else
-        hb_store_rollback(im->store);
+        rc = hb_blood__end(im->store, own, write_all(im, report));
     if (rc < 0)
         report->inserted = report->updated = report->unchanged = 0;
     return rc;
@@ -654,28 +662,48 @@ static int render_phenotype(hb_stmt *st, int at, hb_buf *typed, hb_buf *predicte
     return rc == 0 ? hb_blood_phenotype_format(predicted, &ph, HB_STATES_PREDICTED) : rc;
 }
 
-/*
- * A listing whose query returns, in order: the columns before the masks (mask_at of them), the
- * three masks, then the rest. The output has the masks replaced by "phenotype" and "predicted".
- * With din_first, column 0 is a DIN and is shown as printed, with its check character.
- */
-static int list_profiles(hb_store *store, const char *sql, const char *param, size_t ncols,
-                         const char *const *names, int mask_at, bool din_first, hb_table **out)
+/* One listing: its query (parameters: centre, the key after which to start, the limit) returns,
+ * in order, the columns before the masks (mask_at of them), the three masks, then the rest. The
+ * output has the masks replaced by "phenotype" and "predicted". With din_first, column 0 is a DIN
+ * and is shown as printed, with its check character. */
+typedef struct listing {
+    const char *sql;
+    size_t ncols;
+    const char *const *names;
+    const hb_col_kind *kinds;
+    int mask_at;
+    bool din_first;
+} listing;
+
+static int bind_page(hb_stmt *st, const char *centre, const char *after, size_t limit)
+{
+    int rc = hb_stmt_bind_cstr(st, 1, centre);
+    if (rc == 0)
+        rc = hb_stmt_bind_cstr(st, 2, after);
+    /* 0 = all: a limit both backends take as none (SQLite's -1 is an error on PostgreSQL). */
+    if (rc == 0)
+        rc = hb_stmt_bind_int64(
+            st, 3, limit == 0 || limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
+    return rc;
+}
+
+static int list_profiles(hb_store *store, const listing *l, const char *centre, const char *after,
+                         size_t limit, hb_table **out)
 {
     hb_table *t;
     hb_stmt *st = NULL;
     hb_buf typed, predicted;
     hb_buf_init(&typed, 0);
     hb_buf_init(&predicted, 0);
-    int rc = hb_table_new(&t, ncols, names, NULL);
-    if (rc == 0 && (rc = hb_store_prepare(store, &st, sql)) == 0)
-        rc = hb_stmt_bind_cstr(st, 1, param);
+    int rc = hb_table_new(&t, l->ncols, l->names, l->kinds);
+    if (rc == 0 && (rc = hb_store_prepare(store, &st, l->sql)) == 0)
+        rc = bind_page(st, centre, after, limit);
     const char *cells[16];
     char din[20];
     while (rc == 0 && (rc = hb_stmt_step(st)) == HB_STORE_ROW) {
-        rc = render_phenotype(st, mask_at, &typed, &predicted);
-        for (int c = 0, q = 0; rc == 0 && (size_t)c < ncols; c++, q++) {
-            if (c == mask_at) {
+        rc = render_phenotype(st, l->mask_at, &typed, &predicted);
+        for (int c = 0, q = 0; rc == 0 && (size_t)c < l->ncols; c++, q++) {
+            if (c == l->mask_at) {
                 cells[c++] = hb_buf_cstr(&typed);
                 cells[c] = hb_buf_cstr(&predicted);
                 q += 2;
@@ -683,7 +711,7 @@ static int list_profiles(hb_store *store, const char *sql, const char *param, si
                 cells[c] = hb_stmt_is_null(st, q) ? NULL : hb_stmt_text(st, q, NULL);
             }
         }
-        if (rc == 0 && din_first) {
+        if (rc == 0 && l->din_first) {
             hb_blood_din_format(din, cells[0]);
             cells[0] = din;
         }
@@ -700,31 +728,47 @@ static int list_profiles(hb_store *store, const char *sql, const char *param, si
     return rc < 0 ? rc : 0;
 }
 
-int hb_blood_donors_list(hb_store *store, const hb_blood_actor *actor, hb_table **out)
+int hb_blood_donors_list(hb_store *store, const hb_blood_actor *actor, const char *after,
+                         size_t limit, hb_table **out)
 {
     static const char *const names[] = { "pseudonym", "local_ref", "abo",           "rhd",
                                          "phenotype", "predicted", "last_donation", "eligible" };
+    static const listing donors = {
+        "SELECT pseudonym, local_ref, abo, rhd, pos_mask, neg_mask, predicted_mask, last_donation,"
+        " CASE eligible WHEN 1 THEN 'yes' ELSE 'no' END FROM hb_blood_donors"
+        " WHERE centre = ? AND local_ref > ? ORDER BY local_ref LIMIT ?",
+        8,
+        names,
+        NULL,
+        4,
+        false,
+    };
     int rc = hb_blood__require_centre(store, actor);
-    if (rc < 0)
-        return rc;
-    return list_profiles(store,
-                         "SELECT pseudonym, local_ref, abo, rhd, pos_mask, neg_mask,"
-                         " predicted_mask, last_donation, CASE eligible WHEN 1 THEN 'yes'"
-                         " ELSE 'no' END FROM hb_blood_donors WHERE centre = ? ORDER BY local_ref",
-                         actor->org, 8, names, 4, false, out);
+    return rc < 0 ? rc : list_profiles(store, &donors, actor->org, after, limit, out);
 }
 
-int hb_blood_units_list(hb_store *store, const hb_blood_actor *actor, hb_table **out)
+int hb_blood_units_list(hb_store *store, const hb_blood_actor *actor, const char *after,
+                        size_t limit, hb_table **out)
 {
     static const char *const names[] = { "din",    "component", "storage",   "abo",
                                          "rhd",    "phenotype", "predicted", "collected",
                                          "expiry", "location",  "status",    "request" };
+    static const hb_col_kind kinds[] = { HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
+                                         HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
+                                         HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_INT };
+    static const listing units = {
+        "SELECT din, component, storage, abo, rhd, pos_mask, neg_mask, predicted_mask, collected,"
+        " expiry, location, status, request_id FROM hb_blood_units"
+        " WHERE centre = ? AND din > ? ORDER BY din LIMIT ?",
+        12,
+        names,
+        kinds,
+        5,
+        true,
+    };
+    char din[HB_BLOOD_DIN_LEN + 1] = "";
     int rc = hb_blood__require_centre(store, actor);
-    if (rc < 0)
-        return rc;
-    return list_profiles(store,
-                         "SELECT din, component, storage, abo, rhd, pos_mask, neg_mask,"
-                         " predicted_mask, collected, expiry, location, status, request_id"
-                         " FROM hb_blood_units WHERE centre = ? ORDER BY din",
-                         actor->org, 12, names, 5, true, out);
+    if (rc == 0 && after[0])
+        rc = hb_blood_din_parse(din, after, strlen(after));
+    return rc < 0 ? rc : list_profiles(store, &units, actor->org, din, limit, out);
 }

@@ -3,9 +3,12 @@
  * owning blood centre, and the owner's own view of its donors.
  *
  * Every function takes the acting organisation (hb_blood_actor): the HTTP server passes the
- * token's organisation and jurisdiction, the command line the --centre / --as it was given. The
- * module enforces its own rule — a donor's identity (the centre's donor number, local_ref) is
+ * authenticated organisation (the token's), the command line the --centre / --as it was given.
+ * The module enforces its own rule — a donor's identity (the centre's donor number, local_ref) is
  * shown to that centre only — so no caller can forget it.
+ *
+ * Writes run in the caller's transaction when one is open (the HTTP server's, which holds the
+ * request's audit entry and Idempotency-Key record too), else in one of their own.
  *
  * Donors file (one row per donor; the importing centre is the owner):
  *
@@ -35,16 +38,15 @@
 #include "store/store.h"
 #include "util/table.h"
 
+/* A donor's pseudonym, "RD-XXXX-XXXX-XXXX-XXXX": 80 random bits in Crockford's base 32. */
+#define HB_BLOOD_PSEUDONYM_LEN 22
+
 /* Who is acting: an organisation code (a blood centre's is its code in hb_blood_centres, e.g.
  * gd-gzbc; a hospital's is its own, e.g. hk-qmh) and that organisation's jurisdiction. */
 typedef struct hb_blood_actor {
     const char *org;
     const char *jurisdiction; /* GD, HK or MO */
 } hb_blood_actor;
-
-/* HB_EINVAL unless org is an organisation code (lowercase letters, digits and '-', starting with
- * a letter, 2..64 characters) and jurisdiction is GD, HK or MO. */
-int hb_blood_actor_check(const hb_blood_actor *actor);
 
 typedef struct hb_blood_import_report {
     uint64_t rows;      /* data rows read */
@@ -70,16 +72,28 @@ int hb_blood_import_memory(hb_store *store, const hb_blood_actor *actor, hb_bloo
                            hb_blood_import_report *report);
 void hb_blood_import_report_dispose(hb_blood_import_report *report);
 
-/* The actor's own donors, with their identities: pseudonym, local_ref, abo, rhd, phenotype,
+/* The actor's own donors, with their identities, ordered by local_ref, the first limit (0 = all)
+ * after local_ref `after` ("" = from the start): pseudonym, local_ref, abo, rhd, phenotype,
  * predicted, last_donation, eligible. HB_EPERM for anyone but the centre itself — this is the one
  * read of personal data in the registry. */
-int hb_blood_donors_list(hb_store *store, const hb_blood_actor *actor, hb_table **out);
+int hb_blood_donors_list(hb_store *store, const hb_blood_actor *actor, const char *after,
+                         size_t limit, hb_table **out);
 
-/* The actor's own units: din, component, storage, abo, rhd, phenotype, predicted, collected,
- * expiry, location, status, request. HB_EPERM unless the actor is a blood centre. */
-int hb_blood_units_list(hb_store *store, const hb_blood_actor *actor, hb_table **out);
+/* The actor's own units, ordered by DIN, the first limit (0 = all) after the DIN `after` (13
+ * characters; "" = from the start): din (as printed), component, storage, abo, rhd, phenotype,
+ * predicted, collected, expiry, location, status, request. HB_EPERM unless the actor is a blood
+ * centre. */
+int hb_blood_units_list(hb_store *store, const hb_blood_actor *actor, const char *after,
+                        size_t limit, hb_table **out);
 
-/* Internal, shared with blood/request.c: check that actor is the blood centre it claims to be. */
+/* Internal, shared by the module's files. */
+/* HB_EINVAL unless actor names an organisation code and a jurisdiction (core/accounts.h checks). */
+int hb_blood__check_actor(const hb_blood_actor *actor);
+/* Check that actor is the blood centre it claims to be. */
 int hb_blood__require_centre(hb_store *store, const hb_blood_actor *actor);
+/* Open a transaction unless the caller has one (*own says which), and end it with rc: commit
+ * when rc == 0, else roll back — only when it is ours. Returns rc, or the commit's failure. */
+int hb_blood__begin(hb_store *store, bool *own);
+int hb_blood__end(hb_store *store, bool own, int rc);
 
 #endif

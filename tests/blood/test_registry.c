@@ -93,11 +93,11 @@ TEST(blood__donor_import_is_idempotent_and_keeps_pseudonyms)
     CHECK_INT_EQ(r.inserted + r.updated, 0);
     /* A correction keeps the pseudonym. */
     hb_table *before;
-    CHECK_OK(hb_blood_donors_list(s, &gz, &before));
+    CHECK_OK(hb_blood_donors_list(s, &gz, "", 0, &before));
     CHECK_OK(import(s, &gz, HB_BLOOD_DONOR, DONORS "GZ-0002,A,pos,Mi(a-) Mur-,,,yes\n", &r));
     CHECK_INT_EQ(r.updated, 1);
     hb_table *after;
-    CHECK_OK(hb_blood_donors_list(s, &gz, &after));
+    CHECK_OK(hb_blood_donors_list(s, &gz, "", 0, &after));
     CHECK_STR_EQ(hb_table_cell(after, 1, 0), hb_table_cell(before, 1, 0));
     CHECK_STR_EQ(hb_table_cell(after, 1, 1), "GZ-0002");
     CHECK_STR_EQ(hb_table_cell(after, 1, 7), "yes");
@@ -163,8 +163,8 @@ TEST(blood__only_a_blood_centre_imports_its_own)
     CHECK_CONTAINS(r.errors, "in.csv:2: DIN W123424123456 belongs to gd-gzbc");
     hb_blood_import_report_dispose(&r);
     hb_table *t;
-    CHECK_FAILS(hb_blood_donors_list(s, &qmh, &t), HB_EPERM, "not a blood centre");
-    CHECK_OK(hb_blood_units_list(s, &gz, &t));
+    CHECK_FAILS(hb_blood_donors_list(s, &qmh, "", 0, &t), HB_EPERM, "not a blood centre");
+    CHECK_OK(hb_blood_units_list(s, &gz, "", 0, &t));
     CHECK_INT_EQ(hb_table_row_count(t), 1);
     CHECK_STR_EQ(hb_table_cell(t, 0, 0), "W1234 24 123456 4");
     hb_table_free(t);
