@@ -328,7 +328,9 @@ static void find_duplicates(importer *im, const char *name)
         }
 }
 
-/* Phase 1 for one file. Returns < 0 only for errors that stop reading. */
+/* Phase 1 for one file. A problem that stops reading (a missing column, an unterminated quote)
+ * is reported like the others, so that the report lists every problem found; only a failure that
+ * is not the input's (out of memory, a read error) is returned. */
 static int check_all(importer *im, hb_csv *csv, hb_blood_import_report *report)
 {
     int rc = hb_csv_read_header(csv);
@@ -340,6 +342,10 @@ static int check_all(importer *im, hb_csv *csv, hb_blood_import_report *report)
         bool ok = check_common(im, csv, &r);
         ok &= im->kind == HB_BLOOD_DONOR ? check_donor(im, csv, &r) : check_unit(im, csv, &r);
         rc = ok ? keep_row(im, &r) : 0;
+    }
+    if (rc == HB_EINVAL || rc == HB_ELIMIT) {
+        note_error(im);
+        rc = 0;
     }
     if (rc == 0)
         find_duplicates(im, hb_csv_name(csv));
@@ -605,7 +611,7 @@ static int run(importer *im, hb_csv *csv, bool dry_run, hb_blood_import_report *
     if (rc == 0 && im->kind == HB_BLOOD_UNIT)
         rc = check_units_in_store(im, hb_csv_name(csv));
     if (rc == 0 && im->nerrors > 0)
-        rc = hb_error_set(HB_EINVAL, "%s: %llu bad field%s in %llu row%s; nothing was written",
+        rc = hb_error_set(HB_EINVAL, "%s: %llu problem%s in %llu row%s; nothing was written",
                           hb_csv_name(csv), (unsigned long long)im->nerrors,
                           im->nerrors == 1 ? "" : "s", (unsigned long long)report->rows,
                           report->rows == 1 ? "" : "s");

@@ -53,16 +53,17 @@ typedef struct hb_blood_import_report {
     uint64_t inserted;  /* new donors or units */
     uint64_t updated;   /* stored ones that changed */
     uint64_t unchanged; /* identical to what was stored */
-    uint64_t nerrors;   /* bad fields found; the file was rejected when > 0 */
+    uint64_t nerrors;   /* problems found; the file was rejected when > 0 */
     char *errors;       /* the first HB_REPORT_ERRORS_MAX of them, one per line; owned */
 } hb_blood_import_report;
 
 /*
  * Import donors (kind HB_BLOOD_DONOR) or units (HB_BLOOD_UNIT) into the registry of the centre
  * actor->org, from a file ("-" = standard input) or from memory (name is used in messages).
- * HB_EPERM unless the actor is a blood centre of its stated jurisdiction; HB_EINVAL when rows
- * were bad (report->errors lists them; nothing was written); another code for database or I/O
- * failures. With dry_run, everything is checked and nothing written. Release the report with
+ * HB_EPERM unless the actor is a blood centre of its stated jurisdiction; HB_EINVAL when the
+ * file was bad (report->errors lists every problem, a missing column and a malformed line
+ * included; nothing was written); another code for database or I/O failures. With dry_run,
+ * everything is checked and nothing written. Release the report with
  * hb_blood_import_report_dispose().
  */
 int hb_blood_import_file(hb_store *store, const hb_blood_actor *actor, hb_blood_kind kind,

@@ -138,11 +138,22 @@ TEST(blood__bad_import_rejected_whole_every_line_named)
     CHECK(r.nerrors >= sizeof expect / sizeof expect[0]);
     hb_blood_import_report_dispose(&r);
     CHECK_INT_EQ(scalar(s, "SELECT count(*) FROM hb_blood_units"), 0);
-    /* Missing and unknown columns stop at the header. */
+    /* Missing and unknown columns stop at the header, and are reported like the rest. */
     CHECK_FAILS(import(s, &gz, HB_BLOOD_DONOR, "local_ref,abo\nX,O\n", &r), HB_EINVAL,
-                "in.csv:1: missing column 'rhd'");
+                "1 problem in 0 rows");
+    CHECK_STR_EQ(r.errors, "in.csv:1: missing column 'rhd'\n");
+    hb_blood_import_report_dispose(&r);
     CHECK_FAILS(import(s, &gz, HB_BLOOD_DONOR, "local_ref,abo,rhd,eligible,name\n", &r), HB_EINVAL,
-                "in.csv:1: unknown column 'name'");
+                "nothing was written");
+    CHECK_CONTAINS(r.errors, "in.csv:1: unknown column 'name'");
+    hb_blood_import_report_dispose(&r);
+    /* So is a line the reader cannot read, after the bad fields before it. */
+    CHECK_FAILS(
+        import(s, &gz, HB_BLOOD_DONOR, DONORS "GZ-1,C,neg,,,,yes\nGZ-2,O,\"neg,,,,yes\n", &r),
+        HB_EINVAL, "2 problems in 1 row");
+    CHECK_CONTAINS(r.errors, "in.csv:2:6: field 'abo'");
+    CHECK_CONTAINS(r.errors, "in.csv:3:8: quoted field is never closed");
+    hb_blood_import_report_dispose(&r);
     hb_store_close(s);
 }
 
@@ -159,7 +170,7 @@ TEST(blood__only_a_blood_centre_imports_its_own)
     CHECK_INT_EQ(r.inserted, 1);
     hb_blood_import_report_dispose(&r);
     /* Another centre cannot overwrite that unit. */
-    CHECK_FAILS(import(s, &hkrc, HB_BLOOD_UNIT, units, &r), HB_EINVAL, "1 bad field");
+    CHECK_FAILS(import(s, &hkrc, HB_BLOOD_UNIT, units, &r), HB_EINVAL, "1 problem");
     CHECK_CONTAINS(r.errors, "in.csv:2: DIN W123424123456 belongs to gd-gzbc");
     hb_blood_import_report_dispose(&r);
     hb_table *t;
