@@ -88,6 +88,14 @@ size_t hb_table_row_count(const hb_table *t)
     return t->rows;
 }
 
+void hb_table_truncate(hb_table *t, size_t rows)
+{
+    for (size_t i = rows * t->ncols; i < t->rows * t->ncols; i++)
+        hb_free(t->cells[i]);
+    if (rows < t->rows)
+        t->rows = rows;
+}
+
 const char *hb_table_cell(const hb_table *t, size_t row, size_t col)
 {
     return t->cells[row * t->ncols + col];

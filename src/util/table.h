@@ -26,6 +26,8 @@ void hb_table_free(hb_table *table);
 /* Append a row of ncols cells (each copied; NULL = missing). */
 int hb_table_add_row(hb_table *table, const char *const *cells);
 size_t hb_table_row_count(const hb_table *table);
+/* Drop the rows after the first rows (a page read one row long, to know whether more follow). */
+void hb_table_truncate(hb_table *table, size_t rows);
 const char *hb_table_cell(const hb_table *table, size_t row, size_t col);
 
 /* "table", "csv" or "json"; HB_EINVAL otherwise. */

@@ -66,3 +66,21 @@ TEST(table__format_names)
     CHECK_INT_EQ(f, HB_FORMAT_JSON);
     CHECK_FAILS(hb_format_parse(&f, "xml"), HB_EINVAL, "unknown format 'xml'");
 }
+
+TEST(table__truncate_keeps_the_first_rows)
+{
+    hb_table *t = sample();
+    hb_table_truncate(t, 5); /* more than there are: nothing changes */
+    CHECK_INT_EQ(hb_table_row_count(t), 2);
+    hb_table_truncate(t, 1);
+    CHECK_INT_EQ(hb_table_row_count(t), 1);
+    char *s = render(t, HB_FORMAT_CSV);
+    CHECK_STR_EQ(s, "code,name,population\nHK-A,中西區,243266\n");
+    free(s);
+    const char *r3[] = { "GD-GZ", "广州", "18827000" };
+    CHECK_OK(hb_table_add_row(t, r3));
+    CHECK_STR_EQ(hb_table_cell(t, 1, 0), "GD-GZ");
+    hb_table_truncate(t, 0);
+    CHECK_INT_EQ(hb_table_row_count(t), 0);
+    hb_table_free(t);
+}
