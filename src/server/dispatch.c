@@ -217,12 +217,16 @@ static bool authenticate(hb_exchange *x, const char *authorization)
     return allowed;
 }
 
-/* application/json, optionally with a charset parameter naming UTF-8. */
-static bool is_json(const char *type)
+/* The media types of route bodies, by hb_body_type. */
+static const char *const media_types[] = { "application/json", "text/csv" };
+
+/* type is media (any case), optionally with a charset parameter naming UTF-8. */
+static bool is_media(const char *type, const char *media)
 {
-    if (strncasecmp(type, "application/json", 16) != 0)
+    size_t n = strlen(media);
+    if (strncasecmp(type, media, n) != 0)
         return false;
-    const char *p = type + 16;
+    const char *p = type + n;
     while (*p == ' ')
         p++;
     if (*p == '\0')
@@ -234,11 +238,13 @@ static bool is_json(const char *type)
     return strcasecmp(p, "charset=utf-8") == 0 || strcasecmp(p, "charset=\"utf-8\"") == 0;
 }
 
-/* begin, step 4: the body's type and the Idempotency-Key. */
+/* begin, step 4: the body's type (the one place that decides it, by the route's body_type) and
+ * the Idempotency-Key. */
 static bool headers_ok(hb_exchange *x, const char *content_type, const char *idem_key)
 {
-    if (x->req.route->body_max > 0 && (!content_type || !is_json(content_type))) {
-        hb_http_fail(&x->req, HB_PROBLEM_MEDIA_TYPE, "send the body as application/json (UTF-8)");
+    const char *media = media_types[x->req.route->body_type];
+    if (x->req.route->body_max > 0 && (!content_type || !is_media(content_type, media))) {
+        hb_http_fail(&x->req, HB_PROBLEM_MEDIA_TYPE, "send the body as %s (UTF-8)", media);
         x->close = true;
         decide(x);
         return false;

@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/csv.h"
 #include "util/parse.h"
 #include "util/table.h"
+#include "util/utf8.h"
 
 #define PROBLEM_BASE "https://healthybay.invalid/problems/"
 
@@ -157,6 +159,46 @@ int hb_http_body(hb_request *req, const hb_field *fields, size_t n, json_t **out
     return 0;
 }
 
+/* The longest prefix of text[0..len) that is valid UTF-8: a message may quote a value cut in the
+ * middle of a character, and a JSON string must be valid. */
+static size_t utf8_prefix(const char *text, size_t len)
+{
+    size_t bad = hb_utf8_invalid_at(text, len);
+    return bad == SIZE_MAX ? len : bad;
+}
+
+/* One message of a rejected CSV body as an errors[] entry. */
+static json_t *csv_error_item(const char *message, size_t len, const char *name)
+{
+    hb_csv_message m;
+    json_t *item = json_object();
+    if (!hb_csv_message_parse(&m, message, len, name))
+        m = (hb_csv_message){ .reason = message, .reason_len = len };
+    if (item && m.line > 0)
+        json_object_set_new(item, "line", json_integer((json_int_t)m.line));
+    if (item && m.column > 0)
+        json_object_set_new(item, "column", json_integer((json_int_t)m.column));
+    if (item && m.field_len > 0)
+        json_object_set_new(item, "field",
+                            json_stringn(m.field, utf8_prefix(m.field, m.field_len)));
+    if (item)
+        json_object_set_new(item, "detail",
+                            json_stringn(m.reason, utf8_prefix(m.reason, m.reason_len)));
+    return item;
+}
+
+int hb_http_csv_rejected(hb_request *req, const char *name, const char *messages,
+                         const char *detail)
+{
+    for (const char *p = messages; p && *p;) {
+        size_t len = strcspn(p, "\n");
+        if (len > 0)
+            hb_field_error_item(&req->errors, csv_error_item(p, len, name));
+        p += len + (p[len] == '\n');
+    }
+    return hb_http_fail(req, HB_PROBLEM_VALIDATION, "%s", detail);
+}
+
 const char *hb_http_body_str(const json_t *body, const char *name)
 {
     return json_string_value(json_object_get(body, name));
@@ -271,6 +313,28 @@ int hb_http_authorize(hb_request *req, hb_action action, const hb_policy_target 
     /* The policy's message names the caller's organisation, the action and the jurisdiction
      * relation: all known to the caller. */
     return hb_http_fail(req, HB_PROBLEM_FORBIDDEN, "%s", hb_error_last());
+}
+
+int hb_http_table_page(hb_response *res, hb_table *table, size_t limit, size_t key_column)
+{
+    bool more = hb_table_row_count(table) > limit;
+    char key[HB_AUDIT_FIELD_MAX + 1] = "", cursor[4 * HB_AUDIT_FIELD_MAX / 3 + 8];
+    if (more) {
+        const char *k = hb_table_cell(table, limit - 1, key_column);
+        snprintf(key, sizeof key, "%s", k ? k : "");
+        b64_encode(cursor, (const unsigned char *)key, strlen(key));
+    }
+    hb_table_truncate(table, limit);
+    hb_buf_reset(&res->body);
+    int rc = hb_buf_puts(&res->body, "{\"items\": ");
+    if (rc == 0)
+        rc = hb_table_render(table, HB_FORMAT_JSON, &res->body);
+    if (rc == 0)
+        rc = more ? hb_buf_printf(&res->body, ", \"next_cursor\": \"%s\"}\n", cursor)
+                  : hb_buf_puts(&res->body, ", \"next_cursor\": null}\n");
+    res->status = 200;
+    snprintf(res->content_type, sizeof res->content_type, "application/json");
+    return rc;
 }
 
 int hb_http_table(hb_response *res, const hb_table *table)

@@ -17,25 +17,31 @@ void hb_field_errors_dispose(hb_field_errors *errors)
     errors->count = 0;
 }
 
-void hb_field_error(hb_field_errors *errors, const char *pointer, const char *fmt, ...)
+void hb_field_error_item(hb_field_errors *errors, json_t *item)
 {
     errors->count++;
-    if (errors->count > HB_HTTP_FIELD_ERRORS_MAX)
+    if (errors->count <= HB_HTTP_FIELD_ERRORS_MAX && !errors->list)
+        errors->list = json_array();
+    /* jansson aborts nothing on OOM: a failed allocation drops this one error, and the count
+     * above still makes the response a validation failure. */
+    if (errors->count <= HB_HTTP_FIELD_ERRORS_MAX && errors->list && item)
+        json_array_append_new(errors->list, item);
+    else
+        json_decref(item);
+}
+
+void hb_field_error(hb_field_errors *errors, const char *pointer, const char *fmt, ...)
+{
+    if (errors->count >= HB_HTTP_FIELD_ERRORS_MAX) {
+        errors->count++;
         return;
+    }
     char detail[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    if (!errors->list)
-        errors->list = json_array();
-    /* jansson aborts nothing on OOM: a failed allocation drops this one error, and the count
-     * above still makes the response a validation failure. */
-    json_t *item = json_pack("{s:s, s:s}", "pointer", pointer, "detail", detail);
-    if (errors->list && item)
-        json_array_append_new(errors->list, item);
-    else
-        json_decref(item);
+    hb_field_error_item(errors, json_pack("{s:s, s:s}", "pointer", pointer, "detail", detail));
 }
 
 bool hb_json_depth_ok(const char *text, size_t len, int max_depth)

@@ -47,6 +47,10 @@ void hb_field_errors_dispose(hb_field_errors *errors);
 void hb_field_error(hb_field_errors *errors, const char *pointer, const char *fmt, ...)
     HB_PRINTF(3, 4);
 
+/* Record an error given as a JSON object (consumed; NULL counts but lists nothing): for bodies
+ * whose errors are not at a JSON Pointer, such as a CSV file's (line, column, field). */
+void hb_field_error_item(hb_field_errors *errors, json_t *item);
+
 /* Whether text[0..len) nests arrays and objects at most max_depth deep (strings are skipped,
  * escapes included). Malformed text is not judged here: the parser reports it. */
 bool hb_json_depth_ok(const char *text, size_t len, int max_depth);

@@ -37,13 +37,21 @@ typedef enum hb_access {
     HB_ACCESS_PUBLIC /* anyone: liveness and the API description only */
 } hb_access;
 
+/* What a route's request body is. JSON, for every route but bulk uploads, which take the file as
+ * it is: CSV (RFC 4180, a header line; the same files the command line imports). Both UTF-8. */
+typedef enum hb_body_type {
+    HB_BODY_JSON, /* Content-Type: application/json */
+    HB_BODY_CSV   /* Content-Type: text/csv */
+} hb_body_type;
+
 typedef struct hb_route {
     const char *method;  /* "GET", "POST", "DELETE" */
     const char *pattern; /* "/api/v1/orgs/{org}" */
     hb_handler_fn handler;
     hb_access access;
-    hb_action action;    /* the policy action (ignored for public routes) */
-    size_t body_max;     /* 0: the route takes no body */
+    hb_action action; /* the policy action (ignored for public routes) */
+    size_t body_max;  /* 0: the route takes no body */
+    hb_body_type body_type;
     bool personal;       /* reads personal data: every access is audited, reads too */
     const char *summary; /* one line, for logs and the OpenAPI check */
 } hb_route;

@@ -2,12 +2,14 @@
  * server/routes.c — THE route table: every HTTP resource healthybay serves is one row here.
  *
  * A row says: method, path pattern, handler, who may call it (a bearer token whose roles the
- * policy allows the action, or anyone), the largest body it accepts (0 = none), and whether it
- * reads personal data (then every call is audited, reads included; writes always are).
+ * policy allows the action, or anyone), the body it accepts (none, JSON or CSV, and how large),
+ * and whether it reads personal data (then every call is audited, reads included; writes always
+ * are).
  *
  * What the server does for every row, so a handler does not:
  *   - 404 / 405 (with Allow) for paths and methods not in the table;
- *   - 413 for a body over the limit, 415 for a body that is not application/json;
+ *   - 413 for a body over the limit, 415 for a body not of the route's type (application/json,
+ *     or text/csv for the bulk uploads);
  *   - 401 without a valid token, 403 when none of the token's roles is granted the action;
  *   - for writes (and personal reads): one transaction around the handler's writes, its audit
  *     entry and the stored Idempotency-Key response; the failure of any rolls all back;
@@ -36,41 +38,44 @@
 
 #define KIB 1024
 
-#define TOKEN    HB_ACCESS_TOKEN
-#define PUBLIC   HB_ACCESS_PUBLIC
-#define PERSONAL true
-#define NO_BODY  0
+#define TOKEN       HB_ACCESS_TOKEN
+#define PUBLIC      HB_ACCESS_PUBLIC
+#define PERSONAL    true
+/* The body column: what the route takes, and at most how much. */
+#define NO_BODY     0, HB_BODY_JSON
+#define JSON(limit) (limit), HB_BODY_JSON
+#define CSV(limit)  (limit), HB_BODY_CSV
 
 /* clang-format off */
 static const hb_route routes[] = {
     /* method   pattern                       handler            access  action (policy.h)
-     *          body limit  personal  summary */
+     *          body           personal  summary */
     { "GET",    "/healthz",                   hb_h_healthz,      PUBLIC, HB_ACT_REFERENCE_READ,
-                NO_BODY,    false,    "liveness and database check" },
+                NO_BODY,       false,    "liveness and database check" },
     { "GET",    "/metrics",                   hb_h_metrics,      TOKEN,  HB_ACT_METRICS_READ,
-                NO_BODY,    false,    "Prometheus metrics" },
+                NO_BODY,       false,    "Prometheus metrics" },
     { "GET",    "/api/v1/openapi.json",       hb_h_openapi,      PUBLIC, HB_ACT_REFERENCE_READ,
-                NO_BODY,    false,    "this API's OpenAPI 3.1 description" },
+                NO_BODY,       false,    "this API's OpenAPI 3.1 description" },
     { "GET",    "/api/v1/regions",            hb_h_regions,      TOKEN,  HB_ACT_REFERENCE_READ,
-                NO_BODY,    false,    "regions of the three jurisdictions" },
+                NO_BODY,       false,    "regions of the three jurisdictions" },
     { "GET",    "/api/v1/diseases",           hb_h_diseases,     TOKEN,  HB_ACT_REFERENCE_READ,
-                NO_BODY,    false,    "notifiable diseases" },
+                NO_BODY,       false,    "notifiable diseases" },
     { "GET",    "/api/v1/holidays",           hb_h_holidays,     TOKEN,  HB_ACT_REFERENCE_READ,
-                NO_BODY,    false,    "public holidays and make-up working days" },
+                NO_BODY,       false,    "public holidays and make-up working days" },
     { "GET",    "/api/v1/orgs",               hb_h_org_list,     TOKEN,  HB_ACT_ORG_READ,
-                NO_BODY,    false,    "list organisations" },
+                NO_BODY,       false,    "list organisations" },
     { "POST",   "/api/v1/orgs",               hb_h_org_create,   TOKEN,  HB_ACT_ORG_CREATE,
-                8 * KIB,    false,    "register an organisation" },
+                JSON(8 * KIB), false,    "register an organisation" },
     { "GET",    "/api/v1/orgs/{org}",         hb_h_org_get,      TOKEN,  HB_ACT_ORG_READ,
-                NO_BODY,    false,    "one organisation" },
+                NO_BODY,       false,    "one organisation" },
     { "GET",    "/api/v1/orgs/{org}/tokens",  hb_h_token_list,   TOKEN,  HB_ACT_TOKEN_READ,
-                NO_BODY,    false,    "an organisation's tokens" },
+                NO_BODY,       false,    "an organisation's tokens" },
     { "POST",   "/api/v1/orgs/{org}/tokens",  hb_h_token_create, TOKEN,  HB_ACT_TOKEN_CREATE,
-                8 * KIB,    false,    "issue a token" },
+                JSON(8 * KIB), false,    "issue a token" },
     { "DELETE", "/api/v1/tokens/{token}",     hb_h_token_revoke, TOKEN,  HB_ACT_TOKEN_REVOKE,
-                NO_BODY,    false,    "revoke a token" },
+                NO_BODY,       false,    "revoke a token" },
     { "GET",    "/api/v1/audit",              hb_h_audit_list,   TOKEN,  HB_ACT_AUDIT_READ,
-                NO_BODY,    PERSONAL, "read the audit log" },
+                NO_BODY,       PERSONAL, "read the audit log" },
 };
 /* clang-format on */
 
