@@ -15,6 +15,7 @@
 #define ANY_ROLE  HB_ROLES_ALL
 #define NONE      HB_REACH_NONE
 #define OWN_ORG   HB_REACH_OWN_ORG
+#define SHARED    HB_REACH_SHARED
 #define AUTHORITY HB_REACH_AUTHORITY
 #define ALL       HB_REACH_ALL
 
@@ -36,14 +37,28 @@ static const hb_policy_rule rules[] = {
     { HB_ACT_AUDIT_READ,      ROLE(AUDITOR),              AUTHORITY,        NONE },
     /* Metrics hold no health data, only request counts and latencies. */
     { HB_ACT_METRICS_READ,    ROLE(ADMIN) | ROLE(MONITOR), ALL,             NONE },
+    /* Rare blood (docs/blood.md). A blood centre's registry is its own: only it imports it, and
+     * only it sees its donors' identities — not even its authority. */
+    { HB_ACT_BLOOD_REGISTRY_READ,  ROLE(BLOOD_BANK),      OWN_ORG,          NONE },
+    { HB_ACT_BLOOD_REGISTRY_WRITE, ROLE(BLOOD_BANK),      OWN_ORG,          NONE },
+    /* Every blood bank searches all three registries: units, donor pseudonyms and phenotypes
+     * cross the border; the search never reads a donor's identity. */
+    { HB_ACT_BLOOD_SEARCH,         ROLE(BLOOD_BANK),      ALL,              ALL },
+    /* A request is shared by its two parties — the hospital that asks and the centre that owns
+     * the blood — in whichever jurisdictions they are, and seen by nobody else. */
+    { HB_ACT_BLOOD_REQUEST_READ,   ROLE(BLOOD_BANK),      SHARED,           SHARED },
+    { HB_ACT_BLOOD_REQUEST_WRITE,  ROLE(BLOOD_BANK),      SHARED,           SHARED },
 };
 /* clang-format on */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const action_names[] = {
-    "reference.read", "org.read",     "org.create", "token.read",
-    "token.create",   "token.revoke", "audit.read", "metrics.read",
+    "reference.read",       "org.read",     "org.create",
+    "token.read",           "token.create", "token.revoke",
+    "audit.read",           "metrics.read", "blood.registry.read",
+    "blood.registry.write", "blood.search", "blood.request.read",
+    "blood.request.write",
 };
 _Static_assert(COUNT(action_names) == HB_ACTION_COUNT, "a name for every action");
 
