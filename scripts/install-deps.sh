@@ -39,7 +39,7 @@ packages="
     libpq-dev postgresql postgresql-client
     libmicrohttpd-dev libjansson-dev libssl-dev openssl libcurl4-openssl-dev
     r-mathlib libgsl-dev
-    libcbor-dev zlib1g-dev libqrencode-dev
+    libcbor-dev zlib1g-dev libqrencode-dev zbar-tools
     libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
     chromium
     wrk nginx-light hyperfine valgrind

@@ -19,6 +19,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "vaccine/vaccine.h"
 
 /* How far back a bulletin looks: a year of weekly points for the charts, plus margin. */
 #define LOOKBACK_DAYS  400
@@ -388,8 +389,53 @@ static int jurisdiction_name(build *b, hb_buf *out)
     return rc;
 }
 
+/* Rows of the vaccination table for doses given in j, as of the bulletin's date. */
+static int vaccination_rows(build *b, const char *j, hb_table **out)
+{
+    hb_vaccine_coverage_query q = { j, NULL, b->req->date, b->req->date, false };
+    return hb_vaccine_coverage(b->store, &q, out);
+}
+
+/* Coverage among cross-border residents (vaccine module): doses given in the bulletin's
+ * jurisdiction, or in each of the three for a GBA bulletin. Omitted when none are recorded. */
+static int vaccination(build *b, hb_doc *doc)
+{
+    static const char *const all[] = { "GD", "HK", "MO" };
+    bool gba = strcmp(b->req->jurisdiction, "GBA") == 0;
+    const char *const *js = gba ? all : &b->req->jurisdiction;
+    hb_table *t[3] = { NULL, NULL, NULL };
+    size_t n = gba ? 3 : 1, rows = 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if ((rc = vaccination_rows(b, js[i], &t[i])) == 0)
+            rows += hb_table_row_count(t[i]);
+    const char *cols[4];
+    for (int i = 0; i < 4; i++)
+        cols[i] = hb_i18n(b->lang, (hb_msg)(HB_MSG_COL_VACCINATED_IN + i));
+    hb_buf intro;
+    char day[HB_DATE_STRLEN];
+    hb_buf_init(&intro, 0);
+    if (rc == 0 && rows > 0 &&
+        (rc = hb_doc_heading(doc, hb_i18n(b->lang, HB_MSG_VACCINATION))) == 0 &&
+        (rc = hb_i18n_fill(&intro, b->lang, HB_MSG_VACCINATION_INTRO,
+                           hb_date_format(day, b->req->date), NULL)) == 0 &&
+        (rc = hb_doc_paragraph(doc, hb_buf_cstr(&intro))) == 0)
+        rc = hb_doc_table(doc, 4, cols, "llrr");
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        for (size_t r = 0; rc == 0 && r < hb_table_row_count(t[i]); r++) {
+            const char *row[] = { js[i], hb_table_cell(t[i], r, 1), hb_table_cell(t[i], r, 3),
+                                  hb_table_cell(t[i], r, 4) };
+            rc = hb_doc_table_row(doc, row);
+        }
+    for (size_t i = 0; i < n; i++)
+        hb_table_free(t[i]);
+    hb_buf_dispose(&intro);
+    return rc;
+}
+
 /* The bulletin's sections, in order. A module adds its section here. */
-static int (*const sections[])(build *b, hb_doc *doc) = { situation, counts_table, charts };
+static int (*const sections[])(build *b, hb_doc *doc) = { situation, counts_table, charts,
+                                                          vaccination };
 
 static int new_document(build *b, hb_doc **out)
 {

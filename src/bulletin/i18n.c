@@ -49,6 +49,24 @@ static const char *const messages[HB_MSG_COUNT][4] = {
                                   "類流感求診率（每千人次）", "taxa de SG (por 1000 consultas)" },
     [HB_MSG_MEASURE_POSITIVITY] = { "positivity (%)", "阳性率（%）", "陽性率（%）",
                                     "positividade (%)" },
+    [HB_MSG_VACCINATION] = { "Vaccination of cross-border residents", "跨境居民疫苗接种",
+                             "跨境居民疫苗接種", "Vacinação de residentes transfronteiriços" },
+    [HB_MSG_VACCINATION_INTRO] = { "Persons vaccinated up to {1}, by place of vaccination and "
+                                   "place of residence; the full "
+                                   "course is judged under the rules of the place of vaccination.",
+                                   "截至{1}"
+                                   "按接种地和居住地统计的接种人数；全程接种按接种地规则判定。",
+                                   "截至{1}"
+                                   "按接種地和居住地統計的接種人數；全程接種按接種地規則判定。",
+                                   "Pessoas vacinadas até {1}, por local de vacinação e de "
+                                   "residência; a vacinação completa "
+                                   "segue as regras do local de vacinação." },
+    [HB_MSG_COL_VACCINATED_IN] = { "Vaccinated in", "接种地", "接種地", "Vacinado em" },
+    [HB_MSG_COL_RESIDENTS_OF] = { "Residents of", "居住地", "居住地", "Residentes de" },
+    [HB_MSG_COL_ONE_DOSE] = { "At least one dose", "至少接种一剂", "至少接種一劑",
+                              "Pelo menos uma dose" },
+    [HB_MSG_COL_FULL_COURSE] = { "Full course", "完成全程接种", "完成全程接種",
+                                 "Vacinação completa" },
 };
 
 int hb_i18n_lang_index(const char *lang)

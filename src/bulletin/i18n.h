@@ -32,6 +32,12 @@ typedef enum hb_msg {
     HB_MSG_MEASURE_POSITIVES,
     HB_MSG_MEASURE_ILI_RATE,
     HB_MSG_MEASURE_POSITIVITY,
+    HB_MSG_VACCINATION,       /* section heading */
+    HB_MSG_VACCINATION_INTRO, /* {1} = the date */
+    HB_MSG_COL_VACCINATED_IN,
+    HB_MSG_COL_RESIDENTS_OF,
+    HB_MSG_COL_ONE_DOSE,
+    HB_MSG_COL_FULL_COURSE,
     HB_MSG_COUNT
 } hb_msg;
 

@@ -89,7 +89,10 @@ int hb_cli_audit(hb_store *store, const char *action, const char *object, const 
 extern const hb_cli_command hb_cmd_db_migrate, hb_cmd_db_status;
 extern const hb_cli_command hb_cmd_regions, hb_cmd_diseases, hb_cmd_holidays;
 extern const hb_cli_command hb_cmd_demo, hb_cmd_ingest, hb_cmd_bulletin;
-extern const hb_cli_command hb_cmd_alerts, hb_cmd_alert;
+extern const hb_cli_command hb_cmd_alerts, hb_cmd_alert, hb_cmd_run_daily;
+extern const hb_cli_command hb_cmd_keys_generate, hb_cmd_keys_list, hb_cmd_keys_revoke;
+extern const hb_cli_command hb_cmd_notifications_inbox, hb_cmd_notifications_show,
+    hb_cmd_notifications_ack, hb_cmd_notifications_remind;
 extern const hb_cli_command hb_cmd_rt, hb_cmd_forecast, hb_cmd_backtest;
 extern const hb_cli_command hb_cmd_serve;
 extern const hb_cli_command hb_cmd_org_add, hb_cmd_org_list;
@@ -111,5 +114,10 @@ extern const hb_cli_command hb_cmd_settlement_run, hb_cmd_settlement_statements;
 extern const hb_cli_command hb_cmd_settle_reference, hb_cmd_settle_accounts, hb_cmd_settle_verify;
 extern const hb_cli_command hb_cmd_vouchers_credit, hb_cmd_vouchers_balance;
 extern const hb_cli_command hb_cmd_vouchers_statement;
+extern const hb_cli_command hb_cmd_vaccine_import, hb_cmd_vaccine_status, hb_cmd_vaccine_coverage,
+    hb_cmd_vaccine_products, hb_cmd_vaccine_rules, hb_cmd_vaccine_pseudonym,
+    hb_cmd_vaccine_keys_generate, hb_cmd_vaccine_trust_add, hb_cmd_vaccine_trust_list,
+    hb_cmd_vaccine_issue, hb_cmd_vaccine_verify;
+extern const hb_cli_command hb_cmd_detect;
 
 #endif

@@ -22,7 +22,7 @@ static int run_alerts(int argc, char **argv)
     };
     hb_cli_common common;
     hb_cli_common_init(&common);
-    hb_alert_filter filter = { NULL, NULL, NULL };
+    hb_alert_filter filter = { NULL, NULL, NULL, 0 };
     int opt;
     while ((opt = hb_cli_getopt(&hb_cmd_alerts, argc, argv, options, &common)) >= 0) {
         if (opt == OPT_JURISDICTION)

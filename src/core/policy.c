@@ -37,6 +37,18 @@ static const hb_policy_rule rules[] = {
     { HB_ACT_AUDIT_READ,      ROLE(AUDITOR),              AUTHORITY,        NONE },
     /* Metrics hold no health data, only request counts and latencies. */
     { HB_ACT_METRICS_READ,    ROLE(ADMIN) | ROLE(MONITOR), ALL,             NONE },
+    /* Surveillance. Counts are reported for one's own jurisdiction, by any of its reporting
+     * organisations. Aggregates — series, alerts, bulletins — are read within the jurisdiction
+     * and shared with the other two authorities (the joint prevention and control mechanism),
+     * with no one else across the border. Acting on an alert and the notification inbox are the
+     * own authority's business. */
+    { HB_ACT_COUNTS_WRITE,    ROLE(REPORTER) | ROLE(EPIDEMIOLOGIST), ALL,   NONE },
+    { HB_ACT_COUNTS_READ,     ROLE(EPIDEMIOLOGIST),       ALL,              AUTHORITY },
+    { HB_ACT_ALERT_READ,      ROLE(EPIDEMIOLOGIST),       ALL,              AUTHORITY },
+    { HB_ACT_ALERT_ACT,       ROLE(EPIDEMIOLOGIST),       AUTHORITY,        NONE },
+    { HB_ACT_NOTICE_READ,     ROLE(EPIDEMIOLOGIST),       AUTHORITY,        NONE },
+    { HB_ACT_NOTICE_ACK,      ROLE(EPIDEMIOLOGIST),       AUTHORITY,        NONE },
+    { HB_ACT_BULLETIN_READ,   ROLE(EPIDEMIOLOGIST) | ROLE(REPORTER), ALL,   AUTHORITY },
     /* Rare blood (docs/blood.md). A blood centre's registry is its own: only it imports it, and
      * only it sees its donors' identities — not even its authority. */
     { HB_ACT_BLOOD_REGISTRY_READ,  ROLE(BLOOD_BANK),      OWN_ORG,          NONE },
@@ -54,11 +66,11 @@ static const hb_policy_rule rules[] = {
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const action_names[] = {
-    "reference.read",       "org.read",     "org.create",
-    "token.read",           "token.create", "token.revoke",
-    "audit.read",           "metrics.read", "blood.registry.read",
-    "blood.registry.write", "blood.search", "blood.request.read",
-    "blood.request.write",
+    "reference.read",       "org.read",     "org.create",         "token.read",
+    "token.create",         "token.revoke", "audit.read",         "metrics.read",
+    "counts.write",         "counts.read",  "alert.read",         "alert.act",
+    "notice.read",          "notice.ack",   "bulletin.read",      "blood.registry.read",
+    "blood.registry.write", "blood.search", "blood.request.read", "blood.request.write",
 };
 _Static_assert(COUNT(action_names) == HB_ACTION_COUNT, "a name for every action");
 

@@ -43,6 +43,13 @@ typedef enum hb_action {
     HB_ACT_TOKEN_REVOKE,         /* revoke a token */
     HB_ACT_AUDIT_READ,           /* read the audit log */
     HB_ACT_METRICS_READ,         /* scrape the server's metrics */
+    HB_ACT_COUNTS_WRITE,         /* report surveillance counts for regions of a jurisdiction */
+    HB_ACT_COUNTS_READ,          /* read surveillance series, signals, Rt and forecasts */
+    HB_ACT_ALERT_READ,           /* read alerts and their history */
+    HB_ACT_ALERT_ACT,            /* assess, confirm, dismiss, close, reopen, comment an alert */
+    HB_ACT_NOTICE_READ,          /* read an authority's cross-border notification inbox */
+    HB_ACT_NOTICE_ACK,           /* acknowledge a cross-border notification */
+    HB_ACT_BULLETIN_READ,        /* read epidemic bulletins */
     HB_ACT_BLOOD_REGISTRY_READ,  /* a blood centre's own donors (with identities) and units */
     HB_ACT_BLOOD_REGISTRY_WRITE, /* import a blood centre's own donors and units */
     HB_ACT_BLOOD_SEARCH,         /* search the rare-blood registries of the three jurisdictions */

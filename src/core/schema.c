@@ -9,6 +9,7 @@
 #include "registry/registry.h"
 #include "settle/ledger.h"
 #include "settle/rules.h"
+#include "vaccine/vaccine.h"
 
 /* Generated from src/store/migrations/ by tools/embed.c. */
 extern const unsigned char hb_sql_0001_reference[];
@@ -21,6 +22,10 @@ extern const unsigned char hb_sql_0011_blood_registry[];
 extern const unsigned char hb_sql_0012_settle_rules[];
 extern const unsigned char hb_sql_0013_settle_ledger[];
 extern const unsigned char hb_sql_0014_settle_claims[];
+extern const unsigned char hb_sql_0017_vaccine_records[];
+extern const unsigned char hb_sql_0019_warn_daily[];
+extern const unsigned char hb_sql_0020_core_signing_keys[];
+extern const unsigned char hb_sql_0021_warn_notifications[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
@@ -51,6 +56,16 @@ static const hb_migration migrations[] = {
       "settle-protect-1" },
     { 16, "settle", "load settlement reference data (data/settle/*.csv)", NULL,
       hb_settle_reference_load_embedded, "settle-reference-1" },
+    { 17, "vaccine", "vaccination records, rules, trust list",
+      (const char *)hb_sql_0017_vaccine_records, NULL, NULL },
+    { 18, "vaccine", "load vaccine products and recognition rules (data/vaccine/*.csv)", NULL,
+      hb_vaccine_load_reference, "vaccine-reference-1" },
+    { 19, "warn", "daily runs, signals, Rt and forecasts", (const char *)hb_sql_0019_warn_daily,
+      NULL, NULL },
+    { 20, "core", "jurisdictions' public signing keys", (const char *)hb_sql_0020_core_signing_keys,
+      NULL, NULL },
+    { 21, "warn", "cross-border notifications", (const char *)hb_sql_0021_warn_notifications, NULL,
+      NULL },
 };
 
 const hb_migration *hb_schema_migrations(size_t *count)

@@ -37,6 +37,7 @@
 #include "util/embedded.h"
 
 #define KIB 1024
+#define MIB (1024 * KIB)
 
 #define TOKEN       HB_ACCESS_TOKEN
 #define PUBLIC      HB_ACCESS_PUBLIC
@@ -76,6 +77,28 @@ static const hb_route routes[] = {
                 NO_BODY,       false,    "revoke a token" },
     { "GET",    "/api/v1/audit",              hb_h_audit_list,   TOKEN,  HB_ACT_AUDIT_READ,
                 NO_BODY,       PERSONAL, "read the audit log" },
+    { "POST",   "/api/v1/surveillance/counts", hb_h_counts_post, TOKEN,  HB_ACT_COUNTS_WRITE,
+                JSON(16 * MIB), false,   "report aggregate case counts" },
+    { "GET",    "/api/v1/surveillance/overview", hb_h_overview,  TOKEN,  HB_ACT_COUNTS_READ,
+                NO_BODY,       false,    "regions' alert levels, open alerts, latest run" },
+    { "GET",    "/api/v1/surveillance/series", hb_h_series,      TOKEN,  HB_ACT_COUNTS_READ,
+                NO_BODY,       false,    "one series: counts, signals, Rt, forecast" },
+    { "GET",    "/api/v1/alerts",             hb_h_alert_list,   TOKEN,  HB_ACT_ALERT_READ,
+                NO_BODY,       false,    "list alerts" },
+    { "GET",    "/api/v1/alerts/{alert}",     hb_h_alert_get,    TOKEN,  HB_ACT_ALERT_READ,
+                NO_BODY,       false,    "one alert and its history" },
+    { "POST",   "/api/v1/alerts/{alert}/actions", hb_h_alert_act, TOKEN, HB_ACT_ALERT_ACT,
+                JSON(8 * KIB), false,    "assess, confirm, dismiss, close, reopen or comment" },
+    { "GET",    "/api/v1/notifications",      hb_h_notice_list,  TOKEN,  HB_ACT_NOTICE_READ,
+                NO_BODY,       false,    "the authority's cross-border notification inbox" },
+    { "GET",    "/api/v1/notifications/{notification}", hb_h_notice_get, TOKEN,
+                HB_ACT_NOTICE_READ, NO_BODY, false, "one notification, verified" },
+    { "POST",   "/api/v1/notifications/{notification}/ack", hb_h_notice_ack, TOKEN,
+                HB_ACT_NOTICE_ACK, NO_BODY, false, "acknowledge a notification" },
+    { "GET",    "/api/v1/bulletins",          hb_h_bulletin_list, TOKEN, HB_ACT_BULLETIN_READ,
+                NO_BODY,       false,    "days with a finished daily run" },
+    { "GET",    "/api/v1/bulletins/{date}",   hb_h_bulletin_get, TOKEN,  HB_ACT_BULLETIN_READ,
+                NO_BODY,       false,    "a daily or weekly bulletin as JSON, HTML or PDF" },
     /* Rare blood (h_blood.c, docs/blood.md). A donor listing names the donors; a search returns
      * donor pseudonyms and phenotypes; a request describes a patient's blood. */
     { "POST",   "/api/v1/blood/donors",       hb_h_blood_donors_upload, TOKEN,

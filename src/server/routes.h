@@ -32,6 +32,18 @@ int hb_h_token_create(hb_request *req, hb_response *res);
 int hb_h_token_revoke(hb_request *req, hb_response *res);
 /* h_audit.c */
 int hb_h_audit_list(hb_request *req, hb_response *res);
+/* h_surveil.c */
+int hb_h_counts_post(hb_request *req, hb_response *res);
+int hb_h_overview(hb_request *req, hb_response *res);
+int hb_h_series(hb_request *req, hb_response *res);
+int hb_h_alert_list(hb_request *req, hb_response *res);
+int hb_h_alert_get(hb_request *req, hb_response *res);
+int hb_h_alert_act(hb_request *req, hb_response *res);
+int hb_h_notice_list(hb_request *req, hb_response *res);
+int hb_h_notice_get(hb_request *req, hb_response *res);
+int hb_h_notice_ack(hb_request *req, hb_response *res);
+int hb_h_bulletin_list(hb_request *req, hb_response *res);
+int hb_h_bulletin_get(hb_request *req, hb_response *res);
 /* h_blood.c */
 int hb_h_blood_donors_upload(hb_request *req, hb_response *res);
 int hb_h_blood_donors_list(hb_request *req, hb_response *res);

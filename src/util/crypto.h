@@ -28,6 +28,13 @@ void hb_hex_encode(char *out, const void *in, size_t len);
 /* SHA-256 of data as 64 lowercase hex digits plus the NUL. */
 void hb_sha256_hex(char out[HB_SHA256_HEXLEN + 1], const void *data, size_t len);
 
+/* Standard base64 (RFC 4648 §4, with padding) of in[0..len), NUL-terminated; caller frees with
+ * hb_free. NULL (HB_ENOMEM) when out of memory. */
+char *hb_base64_encode(const void *in, size_t len);
+/* Decode standard base64 into *out (caller frees with hb_free), *len bytes. HB_EINVAL when text
+ * is not canonical base64. */
+int hb_base64_decode(unsigned char **out, size_t *len, const char *text);
+
 /* a[0..len) == b[0..len), in time that depends only on len: comparing a presented secret's hash
  * must not tell an attacker how many leading bytes matched. */
 bool hb_equal_ct(const void *a, const void *b, size_t len);

@@ -39,6 +39,23 @@
 #define HB_SERIES_LENGTH_MAX 36525
 #endif
 
+/* Years of history Farrington-type methods look back (b). R allows any; 20 years of weekly data
+ * is more than any surveillance system keeps consistent case definitions for. */
+#ifndef HB_SURVEIL_YEARS_MAX
+#define HB_SURVEIL_YEARS_MAX 20
+#endif
+
+/* Seasonal periods of Farrington flexible (noPeriods): one GLM coefficient each. Noufaily et al.
+ * use 10; more than one per week of the year cannot be estimated. */
+#ifndef HB_SURVEIL_PERIODS_MAX
+#define HB_SURVEIL_PERIODS_MAX 52
+#endif
+
+/* Harmonics of the GLRNB / CUSUM seasonal baseline model (two GLM columns each). */
+#ifndef HB_SURVEIL_HARMONICS_MAX
+#define HB_SURVEIL_HARMONICS_MAX 8
+#endif
+
 /* Series in one input file: 10 million covers every region × disease × age group × measure of
  * the Greater Bay Area many times over; past it a file is more likely a mistake than a workload. */
 #ifndef HB_SERIES_MAX
@@ -109,6 +126,51 @@
  * 104 periods (two years of weeks) is far beyond any useful forecast of case counts. */
 #ifndef HB_FORECAST_HORIZON_MAX
 #define HB_FORECAST_HORIZON_MAX 104
+#endif
+
+/* One scanned certificate ("HC1:…"). The largest QR code (version 40, error correction L) holds
+ * 4,296 alphanumeric characters: longer text cannot have come from a QR code. */
+#ifndef HB_DCC_TEXT_MAX
+#define HB_DCC_TEXT_MAX 4296
+#endif
+
+/* A certificate after inflating. Real DCCs inflate to under 2 KiB and zlib reaches ~1000:1, so a
+ * 3 KiB input could inflate to megabytes: we stop at 32 KiB (decompression bombs). */
+#ifndef HB_DCC_INFLATED_MAX
+#define HB_DCC_INFLATED_MAX (32 * 1024)
+#endif
+
+/* CBOR nesting. A DCC nests 6 deep (claims, hcert, DCC, v, entry, value); 16 leaves room for
+ * extensions while keeping a hostile input from recursing without bound. */
+#ifndef HB_CBOR_DEPTH_MAX
+#define HB_CBOR_DEPTH_MAX 16
+#endif
+
+/* Document-signer certificates in one trust list. The EU gateway published ~2,500 DSCs for ~50
+ * countries at its peak; the three GBA jurisdictions need far fewer. */
+#ifndef HB_DCC_TRUST_MAX
+#define HB_DCC_TRUST_MAX 100000
+#endif
+
+/* One DSC (DER or PEM). Real ones are 0.5–2 KiB; 16 KiB allows long extensions. */
+#ifndef HB_DCC_CERT_MAX
+#define HB_DCC_CERT_MAX (16 * 1024)
+#endif
+
+/* Doses recorded for one person: the longest real schedules have 3 primary doses and a few
+ * boosters; 32 stops a data error from making one status query unbounded. */
+#ifndef HB_VACCINE_DOSES_MAX
+#define HB_VACCINE_DOSES_MAX 32
+#endif
+
+/* Lines in one bulk dose import (one file per day and per reporting site in practice). */
+#ifndef HB_VACCINE_IMPORT_ROWS_MAX
+#define HB_VACCINE_IMPORT_ROWS_MAX 1000000
+#endif
+
+/* Rules in one recognition rule file (jurisdictions x products x versions). */
+#ifndef HB_VACCINE_RULES_MAX
+#define HB_VACCINE_RULES_MAX 4096
 #endif
 
 /* ---- Rare blood (src/blood, include/healthybay/blood.h) ---- */
@@ -406,6 +468,12 @@
 #endif
 #if HB_FORECAST_HORIZON_MAX < 14
 #error "HB_FORECAST_HORIZON_MAX must allow 14-day forecasts of daily data"
+#endif
+#if HB_DCC_INFLATED_MAX < HB_DCC_TEXT_MAX
+#error "HB_DCC_INFLATED_MAX must hold an uncompressed certificate of HB_DCC_TEXT_MAX characters"
+#endif
+#if HB_CBOR_DEPTH_MAX < 8
+#error "HB_CBOR_DEPTH_MAX is too small for a DCC (6 levels)"
 #endif
 
 #if HB_RATE_SCALE_MAX > 12

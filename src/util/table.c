@@ -88,6 +88,16 @@ size_t hb_table_row_count(const hb_table *t)
     return t->rows;
 }
 
+size_t hb_table_column_count(const hb_table *t)
+{
+    return t->ncols;
+}
+
+const char *hb_table_column_name(const hb_table *t, size_t col)
+{
+    return col < t->ncols ? t->names[col] : NULL;
+}
+
 void hb_table_truncate(hb_table *t, size_t rows)
 {
     for (size_t i = rows * t->ncols; i < t->rows * t->ncols; i++)
@@ -277,4 +287,15 @@ int hb_table_write(const hb_table *t, hb_format format, FILE *out)
         rc = hb_error_set(HB_ERROR, "cannot write output");
     hb_buf_dispose(&b);
     return rc;
+}
+
+json_t *hb_table_to_json(const hb_table *table)
+{
+    hb_buf text;
+    hb_buf_init(&text, 0);
+    json_t *doc = NULL;
+    if (hb_table_render(table, HB_FORMAT_JSON, &text) == 0)
+        doc = json_loadb(text.ptr, text.len, 0, NULL);
+    hb_buf_dispose(&text);
+    return doc;
 }

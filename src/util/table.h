@@ -13,6 +13,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "util/buf.h"
 
 typedef enum hb_col_kind { HB_COL_TEXT, HB_COL_INT, HB_COL_NUMBER } hb_col_kind;
@@ -26,6 +28,8 @@ void hb_table_free(hb_table *table);
 /* Append a row of ncols cells (each copied; NULL = missing). */
 int hb_table_add_row(hb_table *table, const char *const *cells);
 size_t hb_table_row_count(const hb_table *table);
+size_t hb_table_column_count(const hb_table *table);
+const char *hb_table_column_name(const hb_table *table, size_t col);
 /* Drop the rows after the first rows (a page read one row long, to know whether more follow). */
 void hb_table_truncate(hb_table *table, size_t rows);
 const char *hb_table_cell(const hb_table *table, size_t row, size_t col);
@@ -38,6 +42,10 @@ hb_format hb_format_default(FILE *out);
 int hb_table_write(const hb_table *table, hb_format format, FILE *out);
 /* Append the rendering to buf (the server sends JSON tables as response bodies). */
 int hb_table_render(const hb_table *table, hb_format format, hb_buf *buf);
+
+/* The JSON rendering as a jansson array (NULL when out of memory): for documents that embed a
+ * listing. */
+json_t *hb_table_to_json(const hb_table *table);
 
 /* Append one CSV field to buf, quoted when it contains a comma, quote, CR or LF. */
 int hb_csv_put_field(hb_buf *buf, const char *text, size_t len);

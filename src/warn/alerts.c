@@ -47,10 +47,11 @@ static int min_int(int a, int b)
 hb_alert_level hb_alert_level_of(const hb_alert_rules *rules, const hb_alert_evidence *ev,
                                  hb_buf *why)
 {
-    int alarms = 0, methods = (int)ev->nresults;
+    int alarms = 0, methods = 0; /* methods that gave a verdict (not R's NA) */
     double excess = -1;
     for (size_t i = 0; i < ev->nresults; i++) {
         const hb_method_result *r = &ev->results[i];
+        methods += r->alarm >= 0;
         if (r->alarm != 1)
             continue;
         alarms++;
@@ -335,8 +336,10 @@ int hb_alerts_list(hb_store *store, const hb_alert_filter *filter, hb_table **ou
     const char *status = filter ? filter->status : NULL;
     const char *disease = filter ? filter->disease : NULL;
     bool open = status && strcmp(status, "open") == 0;
-    const char *params[7] = {
-        j, j, open ? NULL : status, open ? NULL : status, open ? "1" : "0", disease, disease
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)(filter ? filter->id : 0));
+    const char *params[9] = {
+        j, j, open ? NULL : status, open ? NULL : status, open ? "1" : "0", disease, disease, id, id
     };
     return hb_store_query_table(
         store,
@@ -346,8 +349,9 @@ int hb_alerts_list(hb_store *store, const hb_alert_filter *filter, hb_table **ou
         " AND (CAST(? AS TEXT) IS NULL OR status = ?)"
         " AND (CAST(? AS TEXT) = '0' OR status IN ('new', 'assessing', 'confirmed'))"
         " AND (CAST(? AS TEXT) IS NULL OR disease = ?)"
+        " AND (CAST(? AS BIGINT) = 0 OR id = CAST(? AS BIGINT))"
         " ORDER BY last_date DESC, id DESC",
-        params, 7, sizeof names / sizeof names[0], names, kinds, out);
+        params, 9, sizeof names / sizeof names[0], names, kinds, out);
 }
 
 int hb_alert_history(hb_store *store, int64_t alert_id, hb_table **out)

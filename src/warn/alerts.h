@@ -1,9 +1,9 @@
 /*
  * warn/alerts.h — from detection signals to alerts, and the officers' workflow on them.
  *
- * Levels. For one series and period, the configured detection methods each say alarm or not; the
- * excess is observed / expected − 1 of the largest alarming method. With n methods configured and
- * k alarming:
+ * Levels. For one series and period, the configured detection methods each say alarm or not (or
+ * nothing, when the series is too short for them); the excess is observed / expected − 1 of the
+ * largest alarming method. With n methods giving a verdict and k of them alarming:
  *
  *   watch    k >= 1
  *   warning  k >= min(warning_methods, n) and excess >= warning_excess
@@ -104,6 +104,7 @@ typedef struct hb_alert_filter {
     const char *jurisdiction; /* NULL = all */
     const char *status;       /* NULL = all; "open" = new, assessing or confirmed */
     const char *disease;      /* NULL = all */
+    int64_t id;               /* 0 = all; else only this alert */
 } hb_alert_filter;
 
 /* Alerts as a table: id, jurisdiction, region, disease, measure, age_group, sex, level,

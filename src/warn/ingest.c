@@ -54,6 +54,7 @@ typedef struct ingest {
     size_t nslots;
     hb_buf errors;
     uint64_t nerrors;
+    char foreign[8]; /* the first other jurisdiction a region was in (see the report) */
 } ingest;
 
 /* Column positions; -1 when absent (optional columns only). */
@@ -282,6 +283,8 @@ static int check_record(ingest *in, const hb_csv *csv, const cols *c, in_row *r,
     else if (in->opt->jurisdiction && strcmp(in->regions.attr[region], in->opt->jurisdiction)) {
         hb_csv_error(csv, (size_t)c->region, "region %s is in %s; this report is for %s",
                      in->regions.code[region], in->regions.attr[region], in->opt->jurisdiction);
+        if (!in->foreign[0])
+            snprintf(in->foreign, sizeof in->foreign, "%s", in->regions.attr[region]);
         note_error(in);
         region = -1;
     }
@@ -405,6 +408,7 @@ static int check_all(ingest *in, hb_csv *csv, hb_ingest_report *report)
     }
     if (rc == 0)
         report_progress(in, "checking", hb_csv_bytes_read(csv), hb_csv_bytes_total(csv));
+    memcpy(report->foreign, in->foreign, sizeof report->foreign);
     return rc;
 }
 
@@ -609,6 +613,16 @@ static int write_all(ingest *in, hb_ingest_report *report)
     return rc;
 }
 
+static int delete_batch(hb_store *store, int64_t id)
+{
+    hb_stmt *st = NULL;
+    int rc = hb_store_prepare(store, &st, "DELETE FROM hb_ingest_batches WHERE id = ?");
+    if (rc == 0 && (rc = hb_stmt_bind_int64(st, 1, id)) == 0)
+        rc = hb_stmt_step(st);
+    hb_stmt_finalize(st);
+    return rc < 0 ? rc : 0;
+}
+
 static void ingest_dispose(ingest *in)
 {
     codes_dispose(&in->regions);
@@ -651,18 +665,21 @@ static int run(hb_store *store, hb_csv *csv, const hb_ingest_options *opt, hb_in
                           in.nerrors == 1 ? "" : "s", (unsigned long long)report->rows,
                           report->rows == 1 ? "" : "s");
     if (rc == 0 && !opt->dry_run && in.nrows > 0) {
-        rc = hb_store_begin(store);
+        /* Inside the caller's transaction (an HTTP request with its audit entry) or our own. */
+        bool own = !hb_store_in_transaction(store);
+        rc = own ? hb_store_begin(store) : 0;
         if (rc == 0)
             rc = write_all(&in, report);
         /* Data identical to what is stored changes nothing, not even the batch list. */
-        if (rc == 0 && report->inserted + report->revised == 0) {
+        bool unchanged = rc == 0 && report->inserted + report->revised == 0;
+        if (unchanged && !own)
+            rc = delete_batch(store, report->batch_id);
+        if (unchanged)
             report->batch_id = 0;
-            rc = hb_store_rollback(store);
-        } else if (rc == 0) {
-            rc = hb_store_commit(store);
-        } else {
+        if (own && (unchanged || rc < 0))
             hb_store_rollback(store);
-        }
+        else if (own)
+            rc = hb_store_commit(store);
         if (rc < 0) {
             report->inserted = report->revised = report->unchanged = 0;
             report->batch_id = 0;

@@ -48,12 +48,16 @@ typedef struct hb_ingest_report {
     int64_t batch_id;   /* 0 for a dry run or a rejection */
     uint64_t nerrors;   /* bad fields found; the file was rejected when > 0 */
     char *errors;       /* the first HB_REPORT_ERRORS_MAX of them, one per line; owned */
+    char foreign[8];    /* with opt->jurisdiction: the first other jurisdiction whose region
+                         * was reported (a question of rights, not of a bad field); else "" */
 } hb_ingest_report;
 
 /*
  * Ingest a CSV file ("-" = standard input) or CSV text in memory (name is used in messages).
  * Returns 0 when the data was accepted; HB_EINVAL when rows were bad (report->errors says which,
- * and nothing was written); another code for database or I/O failures. Runs its own transaction.
+ * and nothing was written); another code for database or I/O failures. Runs in the caller's
+ * transaction when one is open (then a failure leaves rolling back to the caller), else in its
+ * own.
  * The report is filled in every case; release it with hb_ingest_report_dispose().
  */
 int hb_ingest_file(hb_store *store, const char *path, const hb_ingest_options *opt,

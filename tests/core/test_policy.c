@@ -40,6 +40,18 @@ static const struct {
     /* Metrics belong to no jurisdiction; the other-jurisdiction cells never arise. */
     { HB_ACT_METRICS_READ, HB_ROLE_ADMIN, "YYN/YYN" },
     { HB_ACT_METRICS_READ, HB_ROLE_MONITOR, "YYN/YYN" },
+    /* Counts are reported for one's own jurisdiction by its reporters and epidemiologists. */
+    { HB_ACT_COUNTS_WRITE, HB_ROLE_REPORTER, "YYN/YYN" },
+    { HB_ACT_COUNTS_WRITE, HB_ROLE_EPIDEMIOLOGIST, "YYN/YYN" },
+    /* Aggregates: the whole own jurisdiction; across the border, only to health authorities. */
+    { HB_ACT_COUNTS_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYN" },
+    { HB_ACT_ALERT_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYN" },
+    { HB_ACT_BULLETIN_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYN" },
+    { HB_ACT_BULLETIN_READ, HB_ROLE_REPORTER, "YYY/YYN" },
+    /* The authority acts on its own jurisdiction's alerts and reads its own inbox. */
+    { HB_ACT_ALERT_ACT, HB_ROLE_EPIDEMIOLOGIST, "YYN/YNN" },
+    { HB_ACT_NOTICE_READ, HB_ROLE_EPIDEMIOLOGIST, "YYN/YNN" },
+    { HB_ACT_NOTICE_ACK, HB_ROLE_EPIDEMIOLOGIST, "YYN/YNN" },
     /* Rare blood: a centre's registry is its own; search reaches all three jurisdictions; a
      * request is seen by its two parties only (these targets share none with the caller). */
     { HB_ACT_BLOOD_REGISTRY_READ, HB_ROLE_BLOOD_BANK, "YNN/YNN" },

@@ -51,6 +51,14 @@ fixture *fixture_load(const char *relpath)
     return f;
 }
 
+int fixture_has(const fixture *f, const char *name)
+{
+    for (size_t i = 0; i < f->ncols; i++)
+        if (strcmp(f->names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
 static size_t find(const fixture *f, const char *name)
 {
     for (size_t i = 0; i < f->ncols; i++)

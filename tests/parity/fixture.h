@@ -16,6 +16,8 @@ typedef struct fixture {
 
 /* Load tests/parity/<relpath> (relative to the source tree); fails the test when unreadable. */
 fixture *fixture_load(const char *relpath);
+/* Whether the fixture has a column of that name. */
+int fixture_has(const fixture *f, const char *name);
 /* The column named name; fails the test when there is none. */
 const double *fixture_col(const fixture *f, const char *name);
 const char *fixture_text(const fixture *f, const char *name, size_t row);

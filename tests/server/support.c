@@ -12,12 +12,19 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/accounts.h"
 #include "core/schema.h"
+#include "core/signing.h"
 #include "harness.h"
+#include "healthybay/date.h"
+#include "util/buf.h"
+#include "warn/alerts.h"
+#include "warn/ingest.h"
+#include "warn/notify.h"
 
 static const struct {
     const char *code, *name, *jurisdiction;
@@ -74,6 +81,65 @@ void hb_test_world_stop(hb_test_world *w)
     hb_server_stop(w->server);
     hb_store_close(w->db);
     memset(w, 0, sizeof *w);
+}
+
+void hb_test_world_surveillance(hb_test_world *w)
+{
+    hb_buf csv;
+    hb_buf_init(&csv, 0);
+    CHECK_OK(hb_buf_puts(&csv, "date,region,disease,measure,value\n"));
+    for (int week = 0; week < 10; week++) {
+        char day[HB_DATE_STRLEN];
+        hb_date_format(day, hb_date_from_ymd(2019, 1, 6) + 7 * week);
+        CHECK_OK(hb_buf_printf(&csv, "%s,810000,influenza,cases,%d\n%s,440000,influenza,cases,%d\n",
+                               day, 40 + week * week, day, 300 + 7 * week));
+    }
+    hb_ingest_options opt = { .source = "test" };
+    hb_ingest_report report = { 0 };
+    CHECK_OK(hb_ingest_memory(w->db, "seed", hb_buf_cstr(&csv), csv.len, &opt, &report));
+    hb_ingest_report_dispose(&report);
+    hb_buf_dispose(&csv);
+
+    hb_alert_rules rules;
+    hb_alert_rules_init(&rules);
+    static const char *const regions[2] = { "810000", "440000" };
+    CHECK_OK(hb_store_begin(w->db));
+    for (int i = 0; i < 2; i++) {
+        hb_series_key key = { regions[i], "influenza", "cases", "all", "all" };
+        int64_t id;
+        bool raised;
+        CHECK_OK(hb_alert_signal(w->db, &rules, &key, "2019-03-03", 7, HB_LEVEL_WARNING,
+                                 "above the Farrington threshold", &id, &raised));
+    }
+    CHECK_OK(hb_store_commit(w->db));
+
+    const char *dir = hb_test_path("keys");
+    mkdir(dir, 0700);
+    static const char *const js[3] = { "GD", "HK", "MO" };
+    CHECK_OK(hb_store_begin(w->db));
+    for (int i = 0; i < 3; i++) {
+        char id[HB_KEY_ID_HEXLEN + 1];
+        CHECK_OK(hb_signing_generate(w->db, dir, js[i], id));
+    }
+    CHECK_OK(hb_store_commit(w->db));
+    hb_date day;
+    CHECK_OK(hb_date_parse(&day, "2019-01-13", 10));
+    hb_notify_report sent;
+    CHECK_OK(hb_notify_daily(w->db, dir, day, &sent));
+    CHECK_INT_EQ(sent.sent, 6);
+}
+
+long long hb_test_notification_to(hb_test_world *w, const char *jurisdiction)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT MIN(id) FROM hb_notifications WHERE to_jurisdiction = '%s'",
+             jurisdiction);
+    hb_stmt *st;
+    CHECK_OK(hb_store_prepare(w->db, &st, sql));
+    CHECK_INT_EQ(hb_stmt_step(st), HB_STORE_ROW);
+    long long id = (long long)hb_stmt_int64(st, 0);
+    hb_stmt_finalize(st);
+    return id;
 }
 
 const char *hb_test_token(hb_test_world *w, const char *org, const char *roles)

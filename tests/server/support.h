@@ -49,6 +49,16 @@ void hb_test_world_stop(hb_test_world *w);
 /* Start a second server on the same database (several processes, one database). */
 hb_server *hb_test_server_on(const char *db_url, char base[64]);
 
+/*
+ * Surveillance data for the early-warning routes: weekly influenza cases in Hong Kong (810000)
+ * and Guangdong (440000), an open alert in each, signing keys for the three jurisdictions (in
+ * a scratch directory) and the daily notifications of 2019-01-13, so each inbox holds two.
+ */
+void hb_test_world_surveillance(hb_test_world *w);
+
+/* The id of a notification addressed to jurisdiction (the lowest), for requests. */
+long long hb_test_notification_to(hb_test_world *w, const char *jurisdiction);
+
 /* A new token for org with roles ("admin" or "admin,auditor"); valid for the world's life. */
 const char *hb_test_token(hb_test_world *w, const char *org, const char *roles);
 

@@ -30,6 +30,15 @@
         "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", cells, "NNN/NNN", "NNN/NNN" \
     }
 
+#define EPIDEMIOLOGISTS_SHARE                                                       \
+    {                                                                               \
+        "NNN/NNN", "YYY/YYN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" \
+    }
+#define AUTHORITY_EPIDEMIOLOGIST                                                    \
+    {                                                                               \
+        "NNN/NNN", "YYN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" \
+    }
+
 static const struct {
     const char *method, *pattern;
     const char *cells[HB_ROLE_COUNT];
@@ -54,6 +63,30 @@ static const struct {
     { "GET",
       "/api/v1/audit",
       { "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "YYN/YNN", "NNN/NNN" } },
+    /* Counts are reported for one's own jurisdiction by any of its organisations. */
+    { "POST",
+      "/api/v1/surveillance/counts",
+      { "NNN/NNN", "YYN/YYN", "YYN/YYN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    /* Aggregates: read at home, and shared among the three authorities only. */
+    { "GET", "/api/v1/surveillance/overview", EPIDEMIOLOGISTS_SHARE },
+    { "GET", "/api/v1/surveillance/series", EPIDEMIOLOGISTS_SHARE },
+    { "GET", "/api/v1/alerts", EPIDEMIOLOGISTS_SHARE },
+    { "GET", "/api/v1/alerts/{alert}", EPIDEMIOLOGISTS_SHARE },
+    /* Acting on an alert and the inbox are the own authority's. */
+    { "POST", "/api/v1/alerts/{alert}/actions", AUTHORITY_EPIDEMIOLOGIST },
+    /* The inbox is always the caller's own: the list does not depend on the target. */
+    { "GET",
+      "/api/v1/notifications",
+      { "NNN/NNN", "YYY/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    { "GET", "/api/v1/notifications/{notification}", AUTHORITY_EPIDEMIOLOGIST },
+    { "POST", "/api/v1/notifications/{notification}/ack", AUTHORITY_EPIDEMIOLOGIST },
+    /* Bulletins: for reporters too, at home; an authority's across the border. */
+    { "GET",
+      "/api/v1/bulletins",
+      { "NNN/NNN", "YYY/YYN", "YYY/YYN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    { "GET",
+      "/api/v1/bulletins/{date}",
+      { "NNN/NNN", "YYY/YYN", "YYY/YYN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
     /* Rare blood. A registry is a blood centre's own, and neither caller here is one: the policy
      * lets a blood bank at its own organisation through, then the module refuses (403).
      * tests/server/test_blood.c runs a blood centre's roles against these routes. */
@@ -74,6 +107,24 @@ static const struct {
 typedef struct target {
     const char *org, *jurisdiction;
 } target;
+
+/* The jurisdiction's seeded region (hb_test_world_surveillance). */
+static const char *region_of(const target *t)
+{
+    return strcmp(t->jurisdiction, "HK") == 0 ? "810000" : "440000";
+}
+
+static long long alert_in(hb_test_world *w, const char *jurisdiction)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT id FROM hb_alerts WHERE jurisdiction = '%s'", jurisdiction);
+    hb_stmt *st;
+    CHECK_OK(hb_store_prepare(w->db, &st, sql));
+    CHECK_INT_EQ(hb_stmt_step(st), HB_STORE_ROW);
+    long long id = (long long)hb_stmt_int64(st, 0);
+    hb_stmt_finalize(st);
+    return id;
+}
 
 /* Rare blood: uploads as the caller's own registry; a search of the target's jurisdiction; a new
  * request for a unit there; a request the target made (shown, its history, cancelled). */
@@ -135,6 +186,32 @@ static void request_for(hb_test_world *w, const hb_route *r, const target *t, in
         snprintf(path, 256, "/api/v1/tokens/%s", info.id);
     } else if (strcmp(p, "/api/v1/audit") == 0)
         snprintf(path, 256, "%s?jurisdiction=%s&org=%s", p, t->jurisdiction, t->org);
+    else if (strcmp(p, "/api/v1/surveillance/counts") == 0) {
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512,
+                 "{\"rows\": [{\"date\": \"2019-03-17\", \"region\": \"%s\","
+                 " \"disease\": \"influenza\", \"measure\": \"cases\", \"value\": %d}]}",
+                 region_of(t), serial);
+    } else if (strcmp(p, "/api/v1/surveillance/series") == 0)
+        snprintf(path, 256, "%s?region=%s&disease=influenza&measure=cases", p, region_of(t));
+    else if (strcmp(p, "/api/v1/surveillance/overview") == 0 || strcmp(p, "/api/v1/alerts") == 0 ||
+             strcmp(p, "/api/v1/bulletins") == 0)
+        snprintf(path, 256, "%s?jurisdiction=%s", p, t->jurisdiction);
+    else if (strcmp(p, "/api/v1/alerts/{alert}") == 0)
+        snprintf(path, 256, "/api/v1/alerts/%lld", alert_in(w, t->jurisdiction));
+    else if (strcmp(p, "/api/v1/alerts/{alert}/actions") == 0) {
+        snprintf(path, 256, "/api/v1/alerts/%lld/actions", alert_in(w, t->jurisdiction));
+        snprintf(body, 512, "{\"action\": \"comment\", \"comment\": \"seen\"}");
+    } else if (strcmp(p, "/api/v1/notifications") == 0)
+        snprintf(path, 256, "%s?all=1", p);
+    else if (strcmp(p, "/api/v1/notifications/{notification}") == 0)
+        snprintf(path, 256, "/api/v1/notifications/%lld",
+                 hb_test_notification_to(w, t->jurisdiction));
+    else if (strcmp(p, "/api/v1/notifications/{notification}/ack") == 0)
+        snprintf(path, 256, "/api/v1/notifications/%lld/ack",
+                 hb_test_notification_to(w, t->jurisdiction));
+    else if (strcmp(p, "/api/v1/bulletins/{date}") == 0)
+        snprintf(path, 256, "/api/v1/bulletins/2019-03-10?jurisdiction=%s", t->jurisdiction);
     else if (strncmp(p, "/api/v1/blood/", 14) == 0)
         blood_request_for(w, r, t, path, body);
     else
@@ -162,6 +239,7 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
 {
     hb_test_world w;
     hb_test_world_start(&w);
+    hb_test_world_surveillance(&w);
     hb_test_blood_start(&w);
     static const char *const callers[2] = { "hk-dh", "hk-qmh" };
     static const target targets[2][3] = {

@@ -102,7 +102,7 @@ TEST(alerts__repeated_signals_extend_one_alert)
     int64_t b = signal(s, "2019-02-17", HB_LEVEL_WATCH, &raised); /* 3 weeks later: new event */
     CHECK(b != a && raised);
     hb_table *t;
-    hb_alert_filter f = { "HK", NULL, NULL };
+    hb_alert_filter f = { "HK", NULL, NULL, 0 };
     CHECK_OK(hb_alerts_list(s, &f, &t));
     CHECK_INT_EQ(hb_table_row_count(t), 2);
     CHECK_STR_EQ(cell(t, 1, 7), "warning");     /* level now */
@@ -152,7 +152,7 @@ TEST(alerts__workflow_and_illegal_transitions)
     CHECK_STR_EQ(cell(t, 2, 5), "lab confirmation pending");
     CHECK_STR_EQ(cell(t, 1, 1), "hk-officer");
     hb_table_free(t);
-    hb_alert_filter f = { NULL, "open", NULL };
+    hb_alert_filter f = { NULL, "open", NULL, 0 };
     CHECK_OK(hb_alerts_list(s, &f, &t));
     CHECK_INT_EQ(hb_table_row_count(t), 2); /* the reopened one and the new one */
     hb_table_free(t);

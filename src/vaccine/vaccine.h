@@ -1,0 +1,197 @@
+/*
+ * vaccine/vaccine.h — vaccination records of cross-border residents, recognition of vaccinations
+ * under each jurisdiction's rules, coverage figures, and certificates built from the records.
+ *
+ * Who uses it: Guangdong vaccinates Hong Kong and Macao residents who live there; each authority
+ * decides under its own rules whether a person is fully vaccinated; Guangdong reports coverage;
+ * a person takes a signed EU DCC across the border, which the other side verifies offline.
+ *
+ * Data (tables in migration 0002_vaccine.sql):
+ *   products   the DCC value-set products plus GBA products missing from it (data/, GBA-…)
+ *   rules      recognition rules per jurisdiction as versioned data (data/vaccine/rules.csv)
+ *   doses      one row per dose: pseudonymous person, residence, product, dose n of m, date,
+ *              administering jurisdiction, site
+ *   trust      document-signer certificates of the three authorities (and foreign ones)
+ *   certificates  the log of issued certificates (UVCI, pseudonym, dose; no names)
+ *
+ * Privacy: a person is only ever a pseudonym, HMAC-SHA-256 under a per-jurisdiction secret over
+ * the identity-document type and number (hb_vaccine_pseudonym). Names and dates of birth are
+ * needed only to print a certificate and are never stored.
+ *
+ * Every function takes the store and plain structs, so the CLI and the HTTP handlers call the
+ * same code; validation errors are HB_EINVAL with a message that names the field.
+ */
+#ifndef HB_VACCINE_VACCINE_H
+#define HB_VACCINE_VACCINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "healthybay/common.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/table.h"
+
+#define HB_VACCINE_PERSON_MAX 64 /* pseudonym length ("GD-" + 32 hex digits is 35) */
+#define HB_VACCINE_CODE_MAX   64 /* product and manufacturer codes */
+#define HB_VACCINE_TEXT_MAX   80 /* site and lot: the DCC's own limit for free text */
+
+typedef struct hb_vaccine_dose {
+    int64_t id; /* 0 until stored */
+    char person[HB_VACCINE_PERSON_MAX + 1];
+    char residence[3]; /* GD, HK, MO */
+    char product[HB_VACCINE_CODE_MAX + 1];
+    char manufacturer[HB_VACCINE_CODE_MAX + 1]; /* "" = the product's */
+    int dose_number, series_doses;              /* dose n of m as recorded by the site */
+    hb_date date;
+    char administered_in[3];
+    char site[HB_VACCINE_TEXT_MAX + 1];
+    char region[16]; /* optional region code of the site (regions.csv) */
+    char lot[HB_VACCINE_TEXT_MAX + 1];
+} hb_vaccine_dose;
+
+/*
+ * Check one dose against the reference data (products, regions, jurisdictions) and fill a missing
+ * manufacturer; HB_EINVAL "field: reason" otherwise. today bounds the date (no future doses).
+ */
+int hb_vaccine_dose_check(hb_store *store, hb_vaccine_dose *dose, hb_date today);
+
+/* Record one dose (checked first), in its own transaction; *id gets its id. HB_ECONFLICT when
+ * the person already has a dose of that product on that date. */
+int hb_vaccine_record(hb_store *store, hb_vaccine_dose *dose, int64_t *id);
+
+typedef struct hb_vaccine_import_report {
+    size_t rows;    /* doses written (0 when any line was bad) */
+    size_t errors;  /* bad lines found (reporting stops at HB_REPORT_ERRORS_MAX) */
+    hb_buf details; /* one "file:line:column: field 'x': reason" per line */
+} hb_vaccine_import_report;
+
+void hb_vaccine_import_report_dispose(hb_vaccine_import_report *report);
+
+/*
+ * Bulk import of CSV text (columns person, residence, product, manufacturer, dose_number,
+ * series_doses, date, administered_in, site, region, lot; manufacturer, region and lot may be
+ * empty). Every line is checked first; when any is bad nothing is written and the call fails with
+ * HB_EINVAL, the report listing the bad lines. Otherwise all rows go in one transaction.
+ */
+int hb_vaccine_import(hb_store *store, const char *name, const char *data, size_t len,
+                      hb_date today, hb_vaccine_import_report *report);
+
+/* A person's doses in date order (*out caller-owned, hb_free). */
+int hb_vaccine_doses_of(hb_store *store, const char *person, hb_vaccine_dose **out, size_t *count);
+
+/* One product's recognition under one rule version. */
+typedef struct hb_vaccine_rule {
+    char jurisdiction[3];
+    char version[32];
+    hb_date effective_from, effective_to; /* effective_to = 0: open */
+    char product[HB_VACCINE_CODE_MAX + 1];
+    int primary_doses, min_interval_days, full_after_days;
+    int validity_days, booster_validity_days; /* -1 = no limit */
+} hb_vaccine_rule;
+
+/* The rule rows of the version of jurisdiction's rules in force on `on` (*out hb_free). */
+int hb_vaccine_rules_in_force(hb_store *store, const char *jurisdiction, hb_date on,
+                              hb_vaccine_rule **out, size_t *count);
+
+typedef struct hb_vaccine_status {
+    bool full;            /* fully vaccinated on the date asked */
+    bool course_complete; /* primary course complete (maybe not yet or no longer valid) */
+    hb_date completed_on; /* when complete */
+    hb_date full_from;    /* when full */
+    hb_date valid_until;  /* last valid day, 0 = no limit */
+    int counted_doses;    /* doses recognised and counted */
+    char version[32];     /* rule version applied ("" when none in force) */
+    hb_buf why;           /* the reasoning, one sentence per line */
+} hb_vaccine_status;
+
+void hb_vaccine_status_dispose(hb_vaccine_status *status);
+
+/*
+ * The engine (pure): doses (date order) judged on `on` under rules (one version of one
+ * jurisdiction). A dose counts when its product is recognised, it is on or before `on`, and it
+ * comes at least min_interval_days after the previous counted dose. The primary course is complete
+ * at the k-th counted dose when k >= primary_doses of that dose's product; the person is fully
+ * vaccinated full_after_days later, for validity_days (if set); a counted dose after completion is
+ * a booster, valid for booster_validity_days (if set).
+ */
+int hb_vaccine_evaluate(hb_vaccine_status *out, const hb_vaccine_rule *rules, size_t nrules,
+                        const hb_vaccine_dose *doses, size_t ndoses, hb_date on);
+
+/* Load doses and rules and evaluate: `healthybay vaccine status`. HB_ENOTFOUND for a person
+ * without doses. */
+int hb_vaccine_status_of(hb_store *store, const char *person, const char *jurisdiction, hb_date on,
+                         hb_vaccine_status *out);
+
+typedef struct hb_vaccine_coverage_query {
+    const char *administered_in; /* the reporting jurisdiction, e.g. "GD" */
+    const char *residence;       /* NULL = every jurisdiction of residence */
+    hb_date from, to;            /* one row per day in [from, to] per group */
+    bool by_product;             /* split by the product of the first dose */
+} hb_vaccine_coverage_query;
+
+/*
+ * Coverage: persons with at least one dose administered in administered_in, and persons whose
+ * primary course is complete under administered_in's rules (doses given there), cumulative up to
+ * each date. Columns: date, residence, product ("*" when not split), at_least_one_dose,
+ * full_course.
+ */
+int hb_vaccine_coverage(hb_store *store, const hb_vaccine_coverage_query *query, hb_table **out);
+
+/*
+ * The pseudonym of an identity document: jurisdiction + "-" + the first 16 bytes (hex) of
+ * HMAC-SHA-256(secret, DOCUMENT_TYPE ":" NUMBER), with the number upper-cased and stripped of
+ * spaces, hyphens, slashes and brackets so one document always gives one pseudonym. out has
+ * HB_VACCINE_PERSON_MAX + 1 bytes.
+ */
+int hb_vaccine_pseudonym(char *out, const char *jurisdiction, const uint8_t *secret,
+                         size_t secret_len, const char *document_type, const char *number);
+
+/* Read a secret written by hb_dcc_write_secret (hex); *len gets its size. HB_EPERM when the file
+ * is readable by group or others. */
+int hb_vaccine_read_secret(uint8_t *secret, size_t *len, size_t max, const char *path);
+
+/* The certificate holder, given at issuance and never stored. */
+typedef struct hb_vaccine_holder {
+    const char *family_name, *given_name;           /* as in the identity document */
+    const char *family_name_icao, *given_name_icao; /* NULL: derived from ASCII names */
+    const char *dob;                                /* YYYY-MM-DD, YYYY-MM, YYYY or "" */
+} hb_vaccine_holder;
+
+/*
+ * The DCC JSON (schema 1.3.x, one vaccination entry) for a dose, with a new UVCI for the
+ * issuing jurisdiction. *json is caller-owned (hb_free); uvci has room for 81 bytes.
+ */
+int hb_vaccine_dcc_json(hb_store *store, char **json, char uvci[81], const hb_vaccine_dose *dose,
+                        const hb_vaccine_holder *holder, const char *issuer_jurisdiction);
+
+/* Log an issued certificate (no personal data besides the pseudonym). */
+int hb_vaccine_log_certificate(hb_store *store, const char *uvci, const hb_vaccine_dose *dose,
+                               const uint8_t kid[8], int64_t issued_at, int64_t expires_at);
+
+/* The country code (DCC co/iss) of a jurisdiction: CN for GD, HK, MO. */
+const char *hb_vaccine_country(const char *jurisdiction);
+
+/* Trust list kept in the database. */
+int hb_vaccine_trust_add(hb_store *store, const char *jurisdiction, const uint8_t *cert,
+                         size_t len);
+/* Table: kid, jurisdiction, not_after, added_at, sha256. */
+int hb_vaccine_trust_list(hb_store *store, hb_table **out);
+/* Build a verifier trust list from the database (hb_dcc_trust_free). */
+struct hb_dcc_trust;
+int hb_vaccine_trust_load(hb_store *store, struct hb_dcc_trust **out);
+
+/* Listings: products (code, names, manufacturer, prophylaxis, platform, in_dcc_valueset) and
+ * rules (every version; jurisdiction NULL = all). */
+int hb_vaccine_products(hb_store *store, hb_table **out);
+int hb_vaccine_rules(hb_store *store, const char *jurisdiction, hb_table **out);
+
+/* Migration step: load data/vaccine/products.csv and data/vaccine/rules.csv (embedded). */
+int hb_vaccine_load_reference(hb_store *store);
+/* Load a rules file (the same columns as data/vaccine/rules.csv): every line checked first, then
+ * upserted in one transaction. Rule versions are immutable once used, so a changed row of an
+ * existing version is refused (HB_ECONFLICT): publish a new version instead. */
+int hb_vaccine_rules_load(hb_store *store, const char *name, const char *data, size_t len);
+
+#endif

@@ -1,0 +1,423 @@
+/* Tests for src/vaccine: records and import, the recognition engine and rule versions,
+ * coverage, pseudonyms, and certificates from records verified through the database trust list.
+ * Run on SQLite and PostgreSQL. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bulletin/bulletin.h"
+#include "core/schema.h"
+#include "dcc/keys.h"
+#include "harness.h"
+#include "healthybay/date.h"
+#include "healthybay/dcc.h"
+#include "util/alloc.h"
+#include "vaccine/vaccine.h"
+
+#define P1 "GD-00000000000000000000000000000001"
+#define P2 "GD-00000000000000000000000000000002"
+#define P3 "GD-00000000000000000000000000000003"
+
+static hb_store *migrated(void)
+{
+    hb_store *s;
+    size_t count, applied;
+    CHECK_OK(hb_store_open(&s, hb_test_db_url(), HB_STORE_CREATE));
+    const hb_migration *list = hb_schema_migrations(&count);
+    CHECK_OK(hb_migrate(s, list, count, &applied, NULL, NULL));
+    return s;
+}
+
+static hb_date day(const char *text)
+{
+    hb_date d;
+    CHECK_OK(hb_date_parse(&d, text, strlen(text)));
+    return d;
+}
+
+static const char header[] = "person,residence,product,manufacturer,dose_number,series_doses,"
+                             "date,administered_in,site,region,lot\n";
+
+static void import_ok(hb_store *s, const char *rows, size_t expect)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "%s%s", header, rows);
+    hb_vaccine_import_report r;
+    int rc = hb_vaccine_import(s, "doses.csv", text, strlen(text), day("2026-01-01"), &r);
+    CHECK_MSG(rc == 0, "import failed: %s\n%s", hb_error_last(), hb_buf_cstr(&r.details));
+    CHECK_INT_EQ(r.rows, expect);
+    hb_vaccine_import_report_dispose(&r);
+}
+
+static hb_vaccine_status status(hb_store *s, const char *person, const char *under, const char *on)
+{
+    hb_vaccine_status st;
+    CHECK_OK(hb_vaccine_status_of(s, person, under, day(on), &st));
+    return st;
+}
+
+TEST(vaccine__import_checks_every_line_and_writes_all_or_nothing)
+{
+    hb_store *s = migrated();
+    char text[2048];
+    snprintf(text, sizeof text,
+             "%s" P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n"
+             "bad id,HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P2
+             ",HK,Sinovac,,1,2,2021-06-01,GD,Futian,440300,\n" P2
+             ",XX,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P3
+             ",MO,CoronaVac,ORG-100030215,1,2,2021-06-01,GD,Futian,440300,\n" P3
+             ",MO,CoronaVac,,1,2,2021-13-01,GD,Futian,440300,\n" P3
+             ",MO,CoronaVac,,1,2,2021-06-02,GD,Futian,820000,\n",
+             header);
+    hb_vaccine_import_report r;
+    CHECK_FAILS(hb_vaccine_import(s, "doses.csv", text, strlen(text), day("2026-01-01"), &r),
+                HB_EINVAL, "6 bad lines, nothing imported");
+    const char *d = hb_buf_cstr(&r.details);
+    CHECK_CONTAINS(d, "doses.csv:3:1: field 'person': must be a pseudonym");
+    CHECK_CONTAINS(d, "doses.csv:4:");
+    CHECK_CONTAINS(d, "field 'product': 'Sinovac' is not a known product");
+    CHECK_CONTAINS(d, "doses.csv:5:37: field 'residence': 'XX' is not GD, HK or MO");
+    CHECK_CONTAINS(d, "field 'manufacturer': 'ORG-100030215' does not make CoronaVac");
+    CHECK_CONTAINS(d, "doses.csv:7:");
+    CHECK_CONTAINS(d, "field 'region': 820000 is in MO, not in GD");
+    CHECK_INT_EQ(r.rows, 0);
+    hb_vaccine_import_report_dispose(&r);
+    hb_vaccine_dose *doses;
+    size_t n;
+    CHECK_OK(hb_vaccine_doses_of(s, P1, &doses, &n));
+    CHECK_INT_EQ(n, 0); /* the good first line was not written either */
+    hb_free(doses);
+
+    import_ok(s, P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n", 1);
+    /* A clash with a stored dose rolls the whole file back and names the line. */
+    snprintf(text, sizeof text,
+             "%s" P2 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P1
+             ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n",
+             header);
+    CHECK_FAILS(hb_vaccine_import(s, "again.csv", text, strlen(text), day("2026-01-01"), &r),
+                HB_ECONFLICT, "again.csv:3: a dose of CoronaVac on 2021-06-01 is already");
+    hb_vaccine_import_report_dispose(&r);
+    CHECK_OK(hb_vaccine_doses_of(s, P2, &doses, &n));
+    CHECK_INT_EQ(n, 0);
+    hb_free(doses);
+    hb_store_close(s);
+}
+
+TEST(vaccine__record_one_dose_names_the_field)
+{
+    hb_store *s = migrated();
+    hb_vaccine_dose d = { 0 };
+    snprintf(d.person, sizeof d.person, "%s", P1);
+    snprintf(d.residence, sizeof d.residence, "HK");
+    snprintf(d.product, sizeof d.product, "GBA-ZF2001");
+    d.dose_number = 1;
+    d.series_doses = 3;
+    d.date = day("2021-05-01");
+    snprintf(d.administered_in, sizeof d.administered_in, "GD");
+    int64_t id = 0;
+    CHECK_FAILS(hb_vaccine_record(s, &d, &id), HB_EINVAL, "site: must not be empty");
+    snprintf(d.site, sizeof d.site, "Guangzhou Tianhe");
+    CHECK_OK(hb_vaccine_record(s, &d, &id));
+    CHECK(id > 0);
+    CHECK_STR_EQ(d.manufacturer, "GBA-Zhifei-Longcom"); /* filled from the product */
+    CHECK_FAILS(hb_vaccine_record(s, &d, &id), HB_ECONFLICT, "already recorded");
+    d.date = day("2031-01-01");
+    CHECK_FAILS(hb_vaccine_record(s, &d, &id), HB_EINVAL, "date:");
+    hb_store_close(s);
+}
+
+static hb_vaccine_rule rule(const char *product, int doses, int interval, int after, int validity,
+                            int booster)
+{
+    hb_vaccine_rule r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.jurisdiction, sizeof r.jurisdiction, "MO");
+    snprintf(r.version, sizeof r.version, "TEST-1");
+    snprintf(r.product, sizeof r.product, "%s", product);
+    r.primary_doses = doses;
+    r.min_interval_days = interval;
+    r.full_after_days = after;
+    r.validity_days = validity;
+    r.booster_validity_days = booster;
+    return r;
+}
+
+static hb_vaccine_dose dose(const char *product, const char *date)
+{
+    hb_vaccine_dose d;
+    memset(&d, 0, sizeof d);
+    snprintf(d.product, sizeof d.product, "%s", product);
+    snprintf(d.administered_in, sizeof d.administered_in, "GD");
+    d.dose_number = 1;
+    d.series_doses = 2;
+    d.date = day(date);
+    return d;
+}
+
+TEST(vaccine__engine_counts_intervals_waiting_validity_and_boosters)
+{
+    const hb_vaccine_rule rules[] = { rule("CoronaVac", 2, 14, 14, 270, -1),
+                                      rule("EU/1/20/1528", 2, 21, 14, 270, -1),
+                                      rule("EU/1/20/1525", 1, 0, 14, 270, 180) };
+    hb_vaccine_status st;
+    /* Heterologous course; the second dose only 10 days later does not count. */
+    const hb_vaccine_dose a[] = { dose("CoronaVac", "2021-06-01"),
+                                  dose("EU/1/20/1528", "2021-06-11"),
+                                  dose("EU/1/20/1528", "2021-07-01") };
+    CHECK_OK(hb_vaccine_evaluate(&st, rules, 3, a, 3, day("2021-07-10")));
+    CHECK(!st.full && st.course_complete);
+    CHECK_INT_EQ(st.counted_doses, 2);
+    CHECK_INT_EQ(st.completed_on, day("2021-07-01"));
+    CHECK_INT_EQ(st.full_from, day("2021-07-15"));
+    CHECK_CONTAINS(hb_buf_cstr(&st.why), "10 days after the previous dose");
+    CHECK_CONTAINS(hb_buf_cstr(&st.why), "Not yet fully vaccinated");
+    hb_vaccine_status_dispose(&st);
+    CHECK_OK(hb_vaccine_evaluate(&st, rules, 3, a, 3, day("2021-07-15")));
+    CHECK(st.full);
+    CHECK_INT_EQ(st.valid_until, day("2021-07-01") + 270);
+    hb_vaccine_status_dispose(&st);
+    CHECK_OK(hb_vaccine_evaluate(&st, rules, 3, a, 3, day("2022-04-01")));
+    CHECK(!st.full);
+    CHECK_CONTAINS(hb_buf_cstr(&st.why), "No longer fully vaccinated");
+    hb_vaccine_status_dispose(&st);
+    /* A booster renews it for the booster's validity (the booster product's rule). */
+    const hb_vaccine_dose b[] = { dose("EU/1/20/1525", "2021-06-01"),
+                                  dose("EU/1/20/1525", "2022-01-10") };
+    CHECK_OK(hb_vaccine_evaluate(&st, rules, 3, b, 2, day("2022-04-01")));
+    CHECK(st.full);
+    CHECK_INT_EQ(st.valid_until, day("2022-01-10") + 180);
+    CHECK_CONTAINS(hb_buf_cstr(&st.why), "counts as booster 1");
+    hb_vaccine_status_dispose(&st);
+    /* Doses after the day asked do not exist yet; unknown products are named. */
+    const hb_vaccine_dose c[] = { dose("GBA-KCONVAC", "2021-06-01"),
+                                  dose("CoronaVac", "2021-09-01") };
+    CHECK_OK(hb_vaccine_evaluate(&st, rules, 3, c, 2, day("2021-08-01")));
+    CHECK(!st.full && !st.course_complete);
+    CHECK_INT_EQ(st.counted_doses, 0);
+    CHECK_CONTAINS(hb_buf_cstr(&st.why), "GBA-KCONVAC on 2021-06-01 (recorded 1 of 2, GD) is "
+                                         "not recognised under TEST-1");
+    hb_vaccine_status_dispose(&st);
+    const hb_vaccine_dose unordered[] = { c[1], c[0] };
+    CHECK_FAILS(hb_vaccine_evaluate(&st, rules, 3, unordered, 2, day("2021-08-01")), HB_EINVAL,
+                "date order");
+    hb_vaccine_status_dispose(&st);
+}
+
+TEST(vaccine__status_uses_the_rule_version_in_force)
+{
+    hb_store *s = migrated();
+    import_ok(s,
+              P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P1
+                 ",HK,CoronaVac,,2,2,2021-06-29,GD,Futian,440300,\n" P2
+                 ",HK,GBA-KCONVAC,,1,2,2021-07-01,GD,Nanshan,440300,\n" P2
+                 ",HK,GBA-KCONVAC,,2,2,2021-07-20,GD,Nanshan,440300,\n",
+              4);
+    hb_vaccine_status st = status(s, P1, "HK", "2021-08-20");
+    CHECK(st.full);
+    CHECK_STR_EQ(st.version, "HK-2021.1");
+    CHECK_INT_EQ(st.full_from, day("2021-07-13"));
+    hb_vaccine_status_dispose(&st);
+    /* HK's 2022 version asks for three doses: two no longer make a full course. */
+    st = status(s, P1, "HK", "2022-06-01");
+    CHECK(!st.full);
+    CHECK_STR_EQ(st.version, "HK-2022.1");
+    hb_vaccine_status_dispose(&st);
+    /* KCONVAC (made in Shenzhen, not in the DCC value sets) counts in GD and MO, not in HK. */
+    st = status(s, P2, "HK", "2021-08-20");
+    CHECK(!st.full);
+    hb_vaccine_status_dispose(&st);
+    st = status(s, P2, "GD", "2021-08-20");
+    CHECK(st.full);
+    hb_vaccine_status_dispose(&st);
+    st = status(s, P2, "MO", "2021-08-20");
+    CHECK(st.full);
+    CHECK_STR_EQ(st.version, "MO-2021.1");
+    hb_vaccine_status_dispose(&st);
+    /* Before any rules: not fully vaccinated, and said so. */
+    st = status(s, P1, "MO", "2021-01-01");
+    CHECK(!st.full);
+    CHECK_CONTAINS(hb_buf_cstr(&st.why), "No recognition rules in force");
+    hb_vaccine_status_dispose(&st);
+    CHECK_FAILS(hb_vaccine_status_of(s, P3, "HK", day("2021-08-20"), &st), HB_ENOTFOUND, P3);
+    hb_vaccine_status_dispose(&st);
+    CHECK_FAILS(hb_vaccine_status_of(s, P1, "EU", day("2021-08-20"), &st), HB_EINVAL, "under");
+    hb_vaccine_status_dispose(&st);
+    hb_store_close(s);
+}
+
+TEST(vaccine__rule_versions_are_immutable)
+{
+    hb_store *s = migrated();
+    static const char hdr[] = "jurisdiction,version,effective_from,effective_to,product,"
+                              "primary_doses,min_interval_days,full_after_days,validity_days,"
+                              "booster_validity_days,source\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%sHK,HK-2021.1,2021-02-26,2022-05-31,CoronaVac,2,14,14,,,x\n",
+             hdr);
+    CHECK_OK(hb_vaccine_rules_load(s, "same.csv", text, strlen(text)));
+    snprintf(text, sizeof text, "%sHK,HK-2021.1,2021-02-26,2022-05-31,CoronaVac,3,14,14,,,x\n",
+             hdr);
+    CHECK_FAILS(hb_vaccine_rules_load(s, "changed.csv", text, strlen(text)), HB_ECONFLICT,
+                "publish a new version");
+    snprintf(text, sizeof text,
+             "%sHK,HK-2023.1,2023-01-30,,CoronaVac,2,14,0,,,x\n"
+             "HK,HK-2023.1,2023-01-30,,GBA-NOPE,2,14,0,,,x\n",
+             hdr);
+    CHECK_FAILS(hb_vaccine_rules_load(s, "new.csv", text, strlen(text)), HB_EINVAL, "new.csv:3:");
+    snprintf(text, sizeof text, "%sHK,HK-2023.1,2023-01-30,,CoronaVac,2,14,0,,,x\n", hdr);
+    CHECK_OK(hb_vaccine_rules_load(s, "new.csv", text, strlen(text)));
+    hb_vaccine_rule *rules;
+    size_t n;
+    CHECK_OK(hb_vaccine_rules_in_force(s, "HK", day("2023-03-01"), &rules, &n));
+    CHECK_INT_EQ(n, 1);
+    CHECK_STR_EQ(rules[0].version, "HK-2023.1");
+    CHECK_INT_EQ(rules[0].validity_days, -1);
+    hb_free(rules);
+    hb_store_close(s);
+}
+
+TEST(vaccine__coverage_by_residence_and_product)
+{
+    hb_store *s = migrated();
+    import_ok(s,
+              P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P1
+                 ",HK,CoronaVac,,2,2,2021-06-29,GD,Futian,440300,\n" P2
+                 ",HK,GBA-KCONVAC,,1,2,2021-06-20,GD,Nanshan,440300,\n" P3
+                 ",MO,BBIBP-CorV,,1,2,2021-06-05,GD,Xiangzhou,440400,\n" P3
+                 ",MO,BBIBP-CorV,,2,2,2021-06-26,GD,Xiangzhou,440400,\n"
+                 "HK-00000000000000000000000000000004,HK,CoronaVac,,1,2,2021-06-01,HK,"
+                 "Central,HK-A,\n",
+              6);
+    hb_vaccine_coverage_query q = { "GD", NULL, day("2021-06-28"), day("2021-06-29"), false };
+    hb_table *t;
+    CHECK_OK(hb_vaccine_coverage(s, &q, &t));
+    CHECK_INT_EQ(hb_table_row_count(t), 4); /* HK and MO × 2 days */
+    /* 2021-06-28: HK residents 2 with a dose, none complete; MO 1 and 1. */
+    CHECK_STR_EQ(hb_table_cell(t, 0, 1), "HK");
+    CHECK_STR_EQ(hb_table_cell(t, 0, 3), "2");
+    CHECK_STR_EQ(hb_table_cell(t, 0, 4), "0");
+    CHECK_STR_EQ(hb_table_cell(t, 1, 0), "2021-06-29");
+    CHECK_STR_EQ(hb_table_cell(t, 1, 4), "1");
+    CHECK_STR_EQ(hb_table_cell(t, 2, 1), "MO");
+    CHECK_STR_EQ(hb_table_cell(t, 2, 4), "1");
+    hb_table_free(t);
+    q.residence = "HK";
+    q.by_product = true;
+    q.from = q.to;
+    CHECK_OK(hb_vaccine_coverage(s, &q, &t));
+    CHECK_INT_EQ(hb_table_row_count(t), 2);
+    CHECK_STR_EQ(hb_table_cell(t, 0, 2), "CoronaVac");
+    CHECK_STR_EQ(hb_table_cell(t, 0, 3), "1"); /* the dose given in HK is not GD's */
+    CHECK_STR_EQ(hb_table_cell(t, 1, 2), "GBA-KCONVAC");
+    hb_table_free(t);
+    q.from = q.to + 1;
+    CHECK_FAILS(hb_vaccine_coverage(s, &q, &t), HB_EINVAL, "from <= to");
+    hb_store_close(s);
+}
+
+TEST(vaccine__pseudonyms_are_stable_and_keyed)
+{
+    uint8_t k1[32] = { 1 }, k2[32] = { 2 };
+    char a[HB_VACCINE_PERSON_MAX + 1], b[HB_VACCINE_PERSON_MAX + 1];
+    CHECK_OK(hb_vaccine_pseudonym(a, "GD", k1, 32, "hkid", "A123456(7)"));
+    CHECK_OK(hb_vaccine_pseudonym(b, "GD", k1, 32, "HKID", "a 123456 7"));
+    CHECK_STR_EQ(a, b); /* spelling variants of one document give one pseudonym */
+    CHECK_INT_EQ(strlen(a), 35);
+    CHECK(strncmp(a, "GD-", 3) == 0);
+    CHECK_OK(hb_vaccine_pseudonym(b, "GD", k2, 32, "HKID", "A123456(7)"));
+    CHECK(strcmp(a, b) != 0); /* another jurisdiction's secret cannot link it */
+    CHECK_OK(hb_vaccine_pseudonym(b, "GD", k1, 32, "PASSPORT", "A123456(7)"));
+    CHECK(strcmp(a, b) != 0);
+    CHECK_FAILS(hb_vaccine_pseudonym(b, "GD", k1, 8, "HKID", "A1"), HB_EINVAL, "16 bytes");
+    CHECK_FAILS(hb_vaccine_pseudonym(b, "GD", k1, 32, "HKID", "--"), HB_EINVAL, "number");
+}
+
+TEST(vaccine__certificate_from_records_verifies_with_the_database_trust_list)
+{
+    hb_store *s = migrated();
+    import_ok(s, P1 ",HK,CoronaVac,,2,2,2021-06-29,GD,Futian,440300,\n", 1);
+    const char *dir = hb_test_path("keys");
+    CHECK(mkdir(dir, 0700) == 0);
+    hb_dcc_keygen spec = { dir, "CN", "Health Commission of Guangdong Province",
+                           1625097600 /* 2021-07-01 */, 365 };
+    CHECK_OK(hb_dcc_keys_generate(&spec));
+    CHECK_FAILS(hb_dcc_keys_generate(&spec), HB_ECONFLICT, "never overwritten");
+    char key[600], cert[600];
+    snprintf(key, sizeof key, "%s/dsc.key", dir);
+    snprintf(cert, sizeof cert, "%s/dsc.pem", dir);
+    size_t len;
+    char *pem = hb_test_read_file(cert, &len);
+    CHECK_OK(hb_vaccine_trust_add(s, "GD", (const uint8_t *)pem, len));
+    CHECK_FAILS(hb_vaccine_trust_add(s, "GD", (const uint8_t *)pem, len), HB_ECONFLICT, NULL);
+    free(pem);
+
+    hb_vaccine_dose *doses;
+    size_t n;
+    CHECK_OK(hb_vaccine_doses_of(s, P1, &doses, &n));
+    hb_vaccine_holder holder = { "陳", "Tai Man", NULL, NULL, "1980-01-02" };
+    char *json, uvci[81];
+    CHECK_FAILS(hb_vaccine_dcc_json(s, &json, uvci, &doses[0], &holder, "GD"), HB_EINVAL,
+                "ICAO 9303");
+    holder.family_name_icao = "CHAN";
+    CHECK_OK(hb_vaccine_dcc_json(s, &json, uvci, &doses[0], &holder, "GD"));
+    CHECK(strncmp(uvci, "URN:UVCI:01:CN:", 15) == 0);
+    CHECK_CONTAINS(json, "\"gnt\":\"TAI<MAN\"");
+    CHECK_CONTAINS(json, "\"vp\":\"1157024006\"");
+    hb_dcc_signer *signer;
+    CHECK_OK(hb_dcc_signer_load(&signer, key, cert));
+    char *hc1;
+    int64_t iat = 1629417600; /* 2021-08-20 */
+    CHECK_OK(hb_dcc_issue(&hc1, signer, json, "CN", iat, iat + 180 * 86400));
+    uint8_t kid[8];
+    hb_dcc_signer_kid(signer, kid);
+    CHECK_OK(hb_vaccine_log_certificate(s, uvci, &doses[0], kid, iat, iat + 180 * 86400));
+
+    hb_dcc_trust *trust;
+    CHECK_OK(hb_vaccine_trust_load(s, &trust));
+    CHECK_INT_EQ(hb_dcc_trust_count(trust), 1);
+    hb_dcc_result res;
+    CHECK_OK(hb_dcc_verify(&res, trust, hc1, strlen(hc1), iat + 3600, HB_DCC_WANT_JSON));
+    CHECK_MSG(res.valid, "%s", res.message);
+    CHECK_STR_EQ(res.signer_jurisdiction, "GD");
+    CHECK_CONTAINS(res.payload_json, uvci);
+    hb_dcc_result_dispose(&res);
+    hb_dcc_trust_free(trust);
+    hb_dcc_free(hc1);
+    hb_dcc_signer_free(signer);
+    hb_free(json);
+    hb_free(doses);
+    hb_store_close(s);
+}
+
+TEST(vaccine__coverage_in_the_bulletin)
+{
+    hb_store *s = migrated();
+    hb_bulletin_request req = { day("2021-08-20"), "GD", "zh-Hans", HB_EDITION_DAILY };
+    hb_doc *doc;
+    hb_buf out;
+    hb_buf_init(&out, 0);
+    CHECK_OK(hb_bulletin_build(s, &req, &doc));
+    CHECK_OK(hb_doc_render(doc, HB_DOC_JSON, &out));
+    CHECK(!hb_test_contains(hb_buf_cstr(&out), "跨境居民疫苗接种")); /* no doses: no section */
+    hb_doc_free(doc);
+    import_ok(s,
+              P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P1
+                 ",HK,CoronaVac,,2,2,2021-06-29,GD,Futian,440300,\n" P3
+                 ",MO,BBIBP-CorV,,1,2,2021-08-05,GD,Xiangzhou,440400,\n",
+              3);
+    hb_buf_reset(&out);
+    CHECK_OK(hb_bulletin_build(s, &req, &doc));
+    CHECK_OK(hb_doc_render(doc, HB_DOC_JSON, &out));
+    /* The JSON is indented: compare without its spaces and line breaks. */
+    size_t k = 0;
+    for (size_t i = 0; i < out.len; i++)
+        if (out.ptr[i] != ' ' && out.ptr[i] != '\n')
+            out.ptr[k++] = out.ptr[i];
+    out.ptr[k] = '\0';
+    CHECK_CONTAINS(out.ptr, "跨境居民疫苗接种");
+    CHECK_CONTAINS(out.ptr, "[\"GD\",\"HK\",\"1\",\"1\"]"); /* HK residents: 1 full */
+    CHECK_CONTAINS(out.ptr, "[\"GD\",\"MO\",\"1\",\"0\"]"); /* MO: one dose so far */
+    hb_doc_free(doc);
+    hb_buf_dispose(&out);
+    hb_store_close(s);
+}
