@@ -35,10 +35,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hb_registry_import_report r;
     int rc = hb_registry_import_memory(database(), &hb_registry_operator, kind, "fuzz.csv",
                                        (const char *)data + 1, size - 1, &opt, &r);
-    if (rc == 0 && (r.nerrors != 0 || r.errors != NULL))
+    if (rc == 0 && (r.nerrors != 0 || r.nlisted != 0))
         __builtin_trap(); /* accepted, yet problems were reported */
     if (rc == 0 && r.created + r.updated + r.unchanged != 0)
         __builtin_trap(); /* a dry run wrote or compared rows */
+    if (r.nlisted > r.nerrors || r.nlisted > HB_REPORT_ERRORS_MAX)
+        __builtin_trap(); /* listed problems that were not counted */
     hb_registry_import_report_dispose(&r);
     return 0;
 }

@@ -13,6 +13,7 @@
  */
 #include "blood/registry.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,7 @@ static const char *const statuses[] = { "available", "discarded" };
 
 typedef struct in_row {
     uint32_t line;
+    uint32_t key_column, status_column; /* where they start, for problems found later */
     char key[HB_BLOOD_DIN_LEN + 1 > KEY_MAX + 1 ? HB_BLOOD_DIN_LEN + 1 : KEY_MAX + 1];
     hb_blood_abo abo;
     hb_blood_rhd rhd;
@@ -75,9 +77,19 @@ typedef struct importer {
     size_t own; /* the actor's index in centres */
     in_row *rows;
     size_t nrows, cap;
-    hb_buf errors;
+    const char *name; /* the input's, in messages */
+    hb_blood_import_error *errors;
+    size_t nlisted;
     uint64_t nerrors;
 } importer;
+
+/* The columns of each kind, by C_* index (NULL: the kind has none). */
+static const char *const donor_names[NCOLS] = { "local_ref", "abo",       "rhd",
+                                                "phenotype", "predicted", "last_donation",
+                                                "eligible" };
+static const char *const unit_names[NCOLS] = { "din",       "abo",       "rhd",      "phenotype",
+                                               "predicted", "expiry",    NULL,       "component",
+                                               "storage",   "collected", "location", "status" };
 
 int hb_blood__check_actor(const hb_blood_actor *actor)
 {
@@ -118,25 +130,37 @@ int hb_blood__require_centre(hb_store *store, const hb_blood_actor *actor)
     return rc;
 }
 
-static void note_error(importer *im)
+static void note(importer *im, unsigned long line, unsigned long column, int c, const char *fmt,
+                 ...) HB_PRINTF(5, 6);
+
+/* Record a problem with field c of the record starting on line. Past the first
+ * HB_REPORT_ERRORS_MAX (or out of memory) it is counted, not listed: the file fails all the
+ * same. */
+static void note(importer *im, unsigned long line, unsigned long column, int c, const char *fmt,
+                 ...)
 {
     im->nerrors++;
-    if (im->nerrors <= HB_REPORT_ERRORS_MAX) {
-        hb_buf_puts(&im->errors, hb_error_last());
-        hb_buf_putc(&im->errors, '\n');
-    }
+    if (!im->errors)
+        im->errors = hb_calloc(HB_REPORT_ERRORS_MAX, sizeof *im->errors);
+    if (!im->errors || im->nlisted == HB_REPORT_ERRORS_MAX)
+        return;
+    hb_blood_import_error *e = &im->errors[im->nlisted++];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->reason, sizeof e->reason, fmt, ap);
+    va_end(ap);
+    e->line = line;
+    e->column = column;
+    e->field = (im->kind == HB_BLOOD_DONOR ? donor_names : unit_names)[c];
+    /* The form of hb_csv_error(), which the command line prints; a long reason is cut so that the
+     * name and position always fit. */
+    snprintf(e->message, sizeof e->message, "%s:%lu:%lu: field '%s': %.400s", im->name, line,
+             column, e->field, e->reason);
 }
 
-/* The columns of each kind; required ones first in `required`. */
+/* Where each column of the kind is; a missing required or an unknown column stops the file. */
 static int find_columns(importer *im, const hb_csv *csv)
 {
-    static const char *const donor_names[NCOLS] = { "local_ref", "abo",       "rhd",
-                                                    "phenotype", "predicted", "last_donation",
-                                                    "eligible" };
-    static const char *const unit_names[NCOLS] = { "din",       "abo",       "rhd",
-                                                   "phenotype", "predicted", "expiry",
-                                                   NULL,        "component", "storage",
-                                                   "collected", "location",  "status" };
     static const bool donor_required[NCOLS] = { 1, 1, 1, 0, 0, 0, 1 };
     static const bool unit_required[NCOLS] = { 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0 };
     const char *const *names = im->kind == HB_BLOOD_DONOR ? donor_names : unit_names;
@@ -171,11 +195,11 @@ static const char *field(const importer *im, const hb_csv *csv, int c, size_t *l
     return hb_csv_field(csv, (size_t)im->col[c], len);
 }
 
-/* Record a bad field; returns false so a check can be `ok &= bad(...)`. */
+/* Record a bad field of the current record; returns false so a check can be
+ * `ok &= bad(...)`. */
 static bool bad(importer *im, const hb_csv *csv, int c, const char *reason)
 {
-    hb_csv_error(csv, (size_t)im->col[c], "%s", reason);
-    note_error(im);
+    note(im, hb_csv_line(csv), hb_csv_column(csv, (size_t)im->col[c]), c, "%s", reason);
     return false;
 }
 
@@ -221,6 +245,7 @@ static bool check_common(importer *im, const hb_csv *csv, in_row *r)
     size_t len;
     const char *v = field(im, csv, C_KEY, &len);
     bool ok = true;
+    r->key_column = (uint32_t)hb_csv_column(csv, (size_t)im->col[C_KEY]);
     if (im->kind == HB_BLOOD_UNIT) {
         if (hb_blood_din_parse(r->key, v, len) < 0)
             ok = bad(im, csv, C_KEY, hb_error_last());
@@ -280,8 +305,10 @@ static bool check_unit(importer *im, const hb_csv *csv, in_row *r)
     size_t len;
     field(im, csv, C_STATUS, &len);
     r->status = 0;
-    if (len)
+    if (len) {
+        r->status_column = (uint32_t)hb_csv_column(csv, (size_t)im->col[C_STATUS]);
         ok &= parse_enum(im, csv, C_STATUS, statuses, 2, &r->status);
+    }
     ok &= check_location(im, csv, r);
     if (ok && r->collected != DATE_NONE && r->date < r->collected)
         ok = bad(im, csv, C_DATE, "expires before it was collected");
@@ -315,22 +342,20 @@ static int compare_keys(const void *a, const void *b)
 }
 
 /* Sort rows by key (the write order, too: b-tree inserts in key order) and name duplicates. */
-static void find_duplicates(importer *im, const char *name)
+static void find_duplicates(importer *im)
 {
     if (im->nrows > 1)
         qsort(im->rows, im->nrows, sizeof *im->rows, compare_keys);
-    for (size_t i = 1; i < im->nrows; i++)
-        if (strcmp(im->rows[i].key, im->rows[i - 1].key) == 0) {
-            hb_error_set(HB_EINVAL, "%s:%u: %s %s is also on line %u", name, im->rows[i].line,
-                         im->kind == HB_BLOOD_UNIT ? "DIN" : "donor", im->rows[i].key,
-                         im->rows[i - 1].line);
-            note_error(im);
-        }
+    for (size_t i = 1; i < im->nrows; i++) {
+        const in_row *r = &im->rows[i];
+        if (strcmp(r->key, im->rows[i - 1].key) == 0)
+            note(im, r->line, r->key_column, C_KEY, "%s %s is also on line %u",
+                 im->kind == HB_BLOOD_UNIT ? "DIN" : "donor", r->key, im->rows[i - 1].line);
+    }
 }
 
-/* Phase 1 for one file. A problem that stops reading (a missing column, an unterminated quote)
- * is reported like the others, so that the report lists every problem found; only a failure that
- * is not the input's (out of memory, a read error) is returned. */
+/* Phase 1 for one file. Returns < 0 only for errors that stop reading: a missing or unknown
+ * column, a line that is not CSV (its message names where). */
 static int check_all(importer *im, hb_csv *csv, hb_blood_import_report *report)
 {
     int rc = hb_csv_read_header(csv);
@@ -343,17 +368,13 @@ static int check_all(importer *im, hb_csv *csv, hb_blood_import_report *report)
         ok &= im->kind == HB_BLOOD_DONOR ? check_donor(im, csv, &r) : check_unit(im, csv, &r);
         rc = ok ? keep_row(im, &r) : 0;
     }
-    if (rc == HB_EINVAL || rc == HB_ELIMIT) {
-        note_error(im);
-        rc = 0;
-    }
     if (rc == 0)
-        find_duplicates(im, hb_csv_name(csv));
+        find_duplicates(im);
     return rc;
 }
 
 /* What the file cannot tell: a DIN of another centre, or a held unit being discarded. */
-static int check_units_in_store(importer *im, const char *name)
+static int check_units_in_store(importer *im)
 {
     hb_stmt *st;
     int rc = hb_store_prepare(
@@ -362,18 +383,15 @@ static int check_units_in_store(importer *im, const char *name)
         const in_row *r = &im->rows[i];
         if ((rc = hb_stmt_bind_cstr(st, 1, r->key)) < 0 || (rc = hb_stmt_step(st)) < 0)
             break;
-        if (rc == HB_STORE_ROW && strcmp(hb_stmt_text(st, 0, NULL), im->actor->org) != 0) {
-            hb_error_set(HB_EINVAL, "%s:%u: DIN %s belongs to %s", name, r->line, r->key,
-                         hb_stmt_text(st, 0, NULL));
-            note_error(im);
-        } else if (rc == HB_STORE_ROW && r->status == 1 &&
-                   strcmp(hb_stmt_text(st, 1, NULL), "available") != 0 &&
-                   strcmp(hb_stmt_text(st, 1, NULL), "discarded") != 0) {
-            hb_error_set(HB_EINVAL, "%s:%u: unit %s is %s for request %lld; it cannot be discarded",
-                         name, r->line, r->key, hb_stmt_text(st, 1, NULL),
-                         (long long)hb_stmt_int64(st, 2));
-            note_error(im);
-        }
+        if (rc == HB_STORE_ROW && strcmp(hb_stmt_text(st, 0, NULL), im->actor->org) != 0)
+            note(im, r->line, r->key_column, C_KEY, "DIN %s belongs to %s", r->key,
+                 hb_stmt_text(st, 0, NULL));
+        else if (rc == HB_STORE_ROW && r->status == 1 &&
+                 strcmp(hb_stmt_text(st, 1, NULL), "available") != 0 &&
+                 strcmp(hb_stmt_text(st, 1, NULL), "discarded") != 0)
+            note(im, r->line, r->status_column, C_STATUS,
+                 "unit %s is %s for request %lld; it cannot be discarded", r->key,
+                 hb_stmt_text(st, 1, NULL), (long long)hb_stmt_int64(st, 2));
         rc = hb_stmt_reset(st);
     }
     hb_stmt_finalize(st);
@@ -584,7 +602,7 @@ static void importer_dispose(importer *im)
     for (size_t i = 0; i < im->ncentres; i++)
         hb_free(im->centres[i]);
     hb_free(im->rows);
-    hb_buf_dispose(&im->errors);
+    hb_free(im->errors);
 }
 
 /* Write the checked rows in one transaction: the caller's (the HTTP request's, beside its audit
@@ -609,7 +627,7 @@ static int run(importer *im, hb_csv *csv, bool dry_run, hb_blood_import_report *
     if (rc == 0)
         rc = check_all(im, csv, report);
     if (rc == 0 && im->kind == HB_BLOOD_UNIT)
-        rc = check_units_in_store(im, hb_csv_name(csv));
+        rc = check_units_in_store(im);
     if (rc == 0 && im->nerrors > 0)
         rc = hb_error_set(HB_EINVAL, "%s: %llu problem%s in %llu row%s; nothing was written",
                           hb_csv_name(csv), (unsigned long long)im->nerrors,
@@ -618,7 +636,9 @@ static int run(importer *im, hb_csv *csv, bool dry_run, hb_blood_import_report *
     if (rc == 0 && !dry_run)
         rc = commit_import(im, report);
     report->nerrors = im->nerrors;
-    report->errors = im->nerrors ? hb_buf_detach(&im->errors) : NULL;
+    report->errors = im->errors;
+    report->nlisted = im->nlisted;
+    im->errors = NULL;
     hb_csv_free(csv);
     importer_dispose(im);
     return rc;
@@ -627,8 +647,7 @@ static int run(importer *im, hb_csv *csv, bool dry_run, hb_blood_import_report *
 static int start(hb_store *store, const hb_blood_actor *actor, hb_blood_kind kind, hb_csv *csv,
                  bool dry_run, hb_blood_import_report *report)
 {
-    importer im = { .store = store, .actor = actor, .kind = kind };
-    hb_buf_init(&im.errors, 0);
+    importer im = { .store = store, .actor = actor, .kind = kind, .name = hb_csv_name(csv) };
     return run(&im, csv, dry_run, report);
 }
 
@@ -655,6 +674,7 @@ void hb_blood_import_report_dispose(hb_blood_import_report *report)
 {
     hb_free(report->errors);
     report->errors = NULL;
+    report->nlisted = 0;
 }
 
 /* Render one phenotype (three mask columns from `at`) into two cells, typed and predicted. */

@@ -24,8 +24,8 @@
  * notation); columns predicted, last_donation, collected, location (default: the centre itself)
  * and status (available or discarded; default available) are optional. A file is checked whole
  * and written in one transaction, or rejected whole with every bad field named as
- * file:line:column (up to HB_REPORT_ERRORS_MAX). Re-importing changes only what changed; a
- * donor keeps its pseudonym for ever.
+ * file:line:column: field (up to HB_REPORT_ERRORS_MAX). Re-importing changes only what changed;
+ * a donor keeps its pseudonym for ever.
  */
 #ifndef HB_BLOOD_REGISTRY_H
 #define HB_BLOOD_REGISTRY_H
@@ -36,6 +36,7 @@
 
 #include "healthybay/blood.h"
 #include "store/store.h"
+#include "util/limits.h"
 #include "util/table.h"
 
 /* A donor's pseudonym, "RD-XXXX-XXXX-XXXX-XXXX": 80 random bits in Crockford's base 32. */
@@ -48,22 +49,35 @@ typedef struct hb_blood_actor {
     const char *jurisdiction; /* GD, HK or MO */
 } hb_blood_actor;
 
+/* One problem in an import file, its parts kept apart so that each interface points at the field
+ * its own way: the command line prints message; the HTTP API gives line, column and field as
+ * members of its problem document (as the registries' imports do). */
+typedef struct hb_blood_import_error {
+    unsigned long line;                 /* the line on which the record starts (1 = header) */
+    unsigned long column;               /* where the field starts, in characters, 1-based */
+    const char *field;                  /* the column's name (static) */
+    char reason[HB_ERROR_MESSAGE_MAX];  /* what is wrong */
+    char message[HB_ERROR_MESSAGE_MAX]; /* "file:line:column: field 'name': reason" */
+} hb_blood_import_error;
+
 typedef struct hb_blood_import_report {
-    uint64_t rows;      /* data rows read */
-    uint64_t inserted;  /* new donors or units */
-    uint64_t updated;   /* stored ones that changed */
-    uint64_t unchanged; /* identical to what was stored */
-    uint64_t nerrors;   /* problems found; the file was rejected when > 0 */
-    char *errors;       /* the first HB_REPORT_ERRORS_MAX of them, one per line; owned */
+    uint64_t rows;                 /* data rows read */
+    uint64_t inserted;             /* new donors or units */
+    uint64_t updated;              /* stored ones that changed */
+    uint64_t unchanged;            /* identical to what was stored */
+    uint64_t nerrors;              /* problems found; the file was rejected when > 0 */
+    hb_blood_import_error *errors; /* the first HB_REPORT_ERRORS_MAX of them; owned */
+    size_t nlisted;                /* how many errors[] holds */
 } hb_blood_import_report;
 
 /*
  * Import donors (kind HB_BLOOD_DONOR) or units (HB_BLOOD_UNIT) into the registry of the centre
  * actor->org, from a file ("-" = standard input) or from memory (name is used in messages).
- * HB_EPERM unless the actor is a blood centre of its stated jurisdiction; HB_EINVAL when the
- * file was bad (report->errors lists every problem, a missing column and a malformed line
- * included; nothing was written); another code for database or I/O failures. With dry_run,
- * everything is checked and nothing written. Release the report with
+ * HB_EPERM unless the actor is a blood centre of its stated jurisdiction; HB_EINVAL when fields
+ * were bad (report->errors lists them; nothing was written), or without listed errors when the
+ * file as a whole is unreadable (a missing or unknown column, a line that is not CSV: the
+ * message, which begins with name, says where); another code for database or I/O failures. With
+ * dry_run, everything is checked and nothing written. Release the report with
  * hb_blood_import_report_dispose().
  */
 int hb_blood_import_file(hb_store *store, const hb_blood_actor *actor, hb_blood_kind kind,

@@ -207,12 +207,10 @@ static int run_din(int argc, char **argv)
 
 static int print_import(const char *path, const blood_opts *o, int rc, hb_blood_import_report *r)
 {
-    if (r->errors) {
-        fputs(r->errors, stderr);
-        if (r->nerrors > HB_REPORT_ERRORS_MAX)
-            fprintf(stderr, "… and %llu more\n",
-                    (unsigned long long)(r->nerrors - HB_REPORT_ERRORS_MAX));
-    }
+    for (size_t i = 0; i < r->nlisted; i++)
+        fprintf(stderr, "%s\n", r->errors[i].message);
+    if (r->nerrors > r->nlisted)
+        fprintf(stderr, "… and %llu more\n", (unsigned long long)(r->nerrors - r->nlisted));
     hb_blood_import_report_dispose(r);
     if (rc < 0)
         return hb_cli_fail_last();

@@ -15,8 +15,8 @@
 #define ANY_ROLE  HB_ROLES_ALL
 #define NONE      HB_REACH_NONE
 #define OWN_ORG   HB_REACH_OWN_ORG
-#define SHARED    HB_REACH_SHARED
 #define AUTHORITY HB_REACH_AUTHORITY
+#define SHARED    HB_REACH_SHARED
 #define ALL       HB_REACH_ALL
 
 /* clang-format off */
@@ -49,6 +49,23 @@ static const hb_policy_rule rules[] = {
     { HB_ACT_NOTICE_READ,     ROLE(EPIDEMIOLOGIST),       AUTHORITY,        NONE },
     { HB_ACT_NOTICE_ACK,      ROLE(EPIDEMIOLOGIST),       AUTHORITY,        NONE },
     { HB_ACT_BULLETIN_READ,   ROLE(EPIDEMIOLOGIST) | ROLE(REPORTER), ALL,   AUTHORITY },
+    /* The registries are public registers: who may use which product where, who may practise
+     * where, which hospital holds which accreditation. */
+    { HB_ACT_REGISTRY_READ,   ANY_ROLE,                   ALL,              ALL },
+    /* Those who submit their organisation's data submit its registry files. The registers are
+     * kept jointly (Guangdong approves HK/Macao products and permits HK/Macao practitioners), so
+     * an authority's reach crosses the border; which rows exactly each may write is the
+     * registry's per-row table (docs/registries.md), checked on every row. Anyone else: its own
+     * rows only (an institution's usage reports). */
+    { HB_ACT_REGISTRY_WRITE,  ROLE(REPORTER),             AUTHORITY,        AUTHORITY },
+    /* A practitioner's sex, date of birth, phone, email and disciplinary case details: for
+     * those who keep the record. At home, the authority (the regulator) and the employing
+     * institution (own_org: its staff); across the border only under a sharing rule the
+     * registry holds — a permit the authority issued, an employment at the institution. */
+    { HB_ACT_REGISTRY_PERSONAL_READ, ROLE(REPORTER),      AUTHORITY,        SHARED },
+    /* Usage figures are aggregates: the three authorities share them; an institution sees its
+     * own. */
+    { HB_ACT_REGISTRY_USAGE_READ, ROLE(REPORTER) | ROLE(EPIDEMIOLOGIST), AUTHORITY, AUTHORITY },
     /* Rare blood (docs/blood.md). A blood centre's registry is its own: only it imports it, and
      * only it sees its donors' identities — not even its authority. */
     { HB_ACT_BLOOD_REGISTRY_READ,  ROLE(BLOOD_BANK),      OWN_ORG,          NONE },
@@ -66,11 +83,18 @@ static const hb_policy_rule rules[] = {
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const action_names[] = {
-    "reference.read",       "org.read",     "org.create",         "token.read",
-    "token.create",         "token.revoke", "audit.read",         "metrics.read",
-    "counts.write",         "counts.read",  "alert.read",         "alert.act",
-    "notice.read",          "notice.ack",   "bulletin.read",      "blood.registry.read",
-    "blood.registry.write", "blood.search", "blood.request.read", "blood.request.write",
+    "reference.read",       "org.read",
+    "org.create",           "token.read",
+    "token.create",         "token.revoke",
+    "audit.read",           "metrics.read",
+    "counts.write",         "counts.read",
+    "alert.read",           "alert.act",
+    "notice.read",          "notice.ack",
+    "bulletin.read",        "registry.read",
+    "registry.write",       "registry.personal.read",
+    "registry.usage.read",  "blood.registry.read",
+    "blood.registry.write", "blood.search",
+    "blood.request.read",   "blood.request.write",
 };
 _Static_assert(COUNT(action_names) == HB_ACTION_COUNT, "a name for every action");
 

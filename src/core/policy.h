@@ -35,26 +35,30 @@
 #include "core/accounts.h"
 
 typedef enum hb_action {
-    HB_ACT_REFERENCE_READ,       /* regions, diseases, holidays */
-    HB_ACT_ORG_READ,             /* the directory of organisations */
-    HB_ACT_ORG_CREATE,           /* register an organisation */
-    HB_ACT_TOKEN_READ,           /* list an organisation's tokens (never their secrets) */
-    HB_ACT_TOKEN_CREATE,         /* issue a token to an organisation */
-    HB_ACT_TOKEN_REVOKE,         /* revoke a token */
-    HB_ACT_AUDIT_READ,           /* read the audit log */
-    HB_ACT_METRICS_READ,         /* scrape the server's metrics */
-    HB_ACT_COUNTS_WRITE,         /* report surveillance counts for regions of a jurisdiction */
-    HB_ACT_COUNTS_READ,          /* read surveillance series, signals, Rt and forecasts */
-    HB_ACT_ALERT_READ,           /* read alerts and their history */
-    HB_ACT_ALERT_ACT,            /* assess, confirm, dismiss, close, reopen, comment an alert */
-    HB_ACT_NOTICE_READ,          /* read an authority's cross-border notification inbox */
-    HB_ACT_NOTICE_ACK,           /* acknowledge a cross-border notification */
-    HB_ACT_BULLETIN_READ,        /* read epidemic bulletins */
-    HB_ACT_BLOOD_REGISTRY_READ,  /* a blood centre's own donors (with identities) and units */
-    HB_ACT_BLOOD_REGISTRY_WRITE, /* import a blood centre's own donors and units */
-    HB_ACT_BLOOD_SEARCH,         /* search the rare-blood registries of the three jurisdictions */
-    HB_ACT_BLOOD_REQUEST_READ,   /* a rare-blood request and its history */
-    HB_ACT_BLOOD_REQUEST_WRITE,  /* make a rare-blood request, take its steps */
+    HB_ACT_REFERENCE_READ, /* regions, diseases, holidays */
+    HB_ACT_ORG_READ,       /* the directory of organisations */
+    HB_ACT_ORG_CREATE,     /* register an organisation */
+    HB_ACT_TOKEN_READ,     /* list an organisation's tokens (never their secrets) */
+    HB_ACT_TOKEN_CREATE,   /* issue a token to an organisation */
+    HB_ACT_TOKEN_REVOKE,   /* revoke a token */
+    HB_ACT_AUDIT_READ,     /* read the audit log */
+    HB_ACT_METRICS_READ,   /* scrape the server's metrics */
+    HB_ACT_COUNTS_WRITE,   /* report surveillance counts for regions of a jurisdiction */
+    HB_ACT_COUNTS_READ,    /* read surveillance series, signals, Rt and forecasts */
+    HB_ACT_ALERT_READ,     /* read alerts and their history */
+    HB_ACT_ALERT_ACT,      /* assess, confirm, dismiss, close, reopen, comment an alert */
+    HB_ACT_NOTICE_READ,    /* read an authority's cross-border notification inbox */
+    HB_ACT_NOTICE_ACK,     /* acknowledge a cross-border notification */
+    HB_ACT_BULLETIN_READ,  /* read epidemic bulletins */
+    HB_ACT_REGISTRY_READ,  /* the public registers: products, practitioners, accreditation */
+    HB_ACT_REGISTRY_WRITE, /* import registry data (each row checked by the registry) */
+    HB_ACT_REGISTRY_PERSONAL_READ, /* practitioners' restricted fields (see policy.c) */
+    HB_ACT_REGISTRY_USAGE_READ,    /* usage of HK/Macao medicines and devices */
+    HB_ACT_BLOOD_REGISTRY_READ,    /* a blood centre's own donors (with identities) and units */
+    HB_ACT_BLOOD_REGISTRY_WRITE,   /* import a blood centre's own donors and units */
+    HB_ACT_BLOOD_SEARCH,           /* search the rare-blood registries of the three jurisdictions */
+    HB_ACT_BLOOD_REQUEST_READ,     /* a rare-blood request and its history */
+    HB_ACT_BLOOD_REQUEST_WRITE,    /* make a rare-blood request, take its steps */
     HB_ACTION_COUNT
 } hb_action;
 

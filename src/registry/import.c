@@ -71,15 +71,22 @@ static void note(hb_registry__import *imp, int col, bool deny, const char *fmt, 
 
 static void note(hb_registry__import *imp, int col, bool deny, const char *fmt, va_list ap)
 {
-    char reason[HB_ERROR_MESSAGE_MAX];
-    vsnprintf(reason, sizeof reason, fmt, ap);
-    hb_csv_error(imp->csv, (size_t)imp->map[col], "%s", reason);
     imp->nerrors++;
     imp->denied |= deny;
-    if (imp->nerrors <= HB_REPORT_ERRORS_MAX) {
-        hb_buf_puts(imp->errors, hb_error_last());
-        hb_buf_putc(imp->errors, '\n');
-    }
+    if (!imp->errors)
+        imp->errors = hb_calloc(HB_REPORT_ERRORS_MAX, sizeof *imp->errors);
+    /* Out of memory, or past the first HB_REPORT_ERRORS_MAX: counted, not listed (the import
+     * fails all the same). */
+    if (!imp->errors || imp->nlisted == HB_REPORT_ERRORS_MAX)
+        return;
+    hb_registry_import_error *e = &imp->errors[imp->nlisted++];
+    size_t field = (size_t)imp->map[col];
+    vsnprintf(e->reason, sizeof e->reason, fmt, ap);
+    e->line = hb_csv_line(imp->csv);
+    e->column = hb_csv_column(imp->csv, field);
+    e->field = imp->kind->cols[col].name;
+    hb_csv_error(imp->csv, field, "%s", e->reason);
+    snprintf(e->message, sizeof e->message, "%s", hb_error_last());
 }
 
 void hb_registry__reject(hb_registry__import *imp, int col, const char *fmt, ...)
@@ -668,11 +675,7 @@ static int run(hb_store *store, const hb_registry_caller *caller, const hb_regis
                hb_csv *csv, const hb_registry_import_options *opt,
                hb_registry_import_report *report)
 {
-    hb_buf errors;
-    hb_buf_init(&errors, 0);
-    hb_registry__import imp = {
-        .store = store, .caller = caller, .kind = kind, .csv = csv, .errors = &errors
-    };
+    hb_registry__import imp = { .store = store, .caller = caller, .kind = kind, .csv = csv };
     rows r = { .ncols = kind->ncols };
     bool own = !opt->dry_run && !hb_store_in_transaction(store);
     int rc = own ? hb_store_begin(store) : 0;
@@ -696,8 +699,8 @@ static int run(hb_store *store, const hb_registry_caller *caller, const hb_regis
         report->batch_id = 0;
     }
     report->nerrors = imp.nerrors;
-    report->errors = imp.nerrors ? hb_buf_detach(&errors) : NULL;
-    hb_buf_dispose(&errors);
+    report->errors = imp.errors;
+    report->nlisted = imp.nlisted;
     rows_dispose(&r);
     hb_csv_free(csv);
     return rc;
@@ -747,4 +750,5 @@ void hb_registry_import_report_dispose(hb_registry_import_report *report)
 {
     hb_free(report->errors);
     report->errors = NULL;
+    report->nlisted = 0;
 }

@@ -6,6 +6,7 @@
  * columns: the cells are emptied unless hb_registry_sees_restricted() admits the caller for the
  * practitioner the row is about.
  */
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,7 +78,7 @@ static int mask_row(hb_store *store, const hb_registry_caller *caller, const hb_
     return 0;
 }
 
-/* SELECT every column and the version, with the optional filters, in key order. */
+/* SELECT every column and the version, with the optional filters, in key order, one page. */
 static int list_sql(const hb_registry__kind *k, const char *filter_column, bool own_only,
                     hb_buf *sql)
 {
@@ -96,7 +97,7 @@ static int list_sql(const hb_registry__kind *k, const char *filter_column, bool 
             rc = hb_buf_printf(sql, "%s%s", sep, k->cols[c].name);
             sep = ", ";
         }
-    return rc;
+    return rc == 0 ? hb_buf_puts(sql, " LIMIT ? OFFSET ?") : rc;
 }
 
 static int list_check(const hb_registry_caller *caller, const hb_registry__kind *k,
@@ -143,6 +144,16 @@ static int list_rows(hb_store *store, const hb_registry_caller *caller, const hb
     return rc;
 }
 
+/* LIMIT and OFFSET as parameters, so every page runs the same (cached) statement. */
+static int bind_page(hb_stmt *st, int first, const hb_registry_list_options *opt)
+{
+    if (opt->limit > INT64_MAX || opt->offset > INT64_MAX)
+        return hb_error_set(HB_EINVAL, "a page of %" PRIu64 " items from %" PRIu64 " is too large",
+                            opt->limit, opt->offset);
+    int rc = hb_stmt_bind_int64(st, first, opt->limit ? (int64_t)opt->limit : INT64_MAX);
+    return rc == 0 ? hb_stmt_bind_int64(st, first + 1, (int64_t)opt->offset) : rc;
+}
+
 static int new_list_table(const hb_registry__kind *k, hb_table **out)
 {
     const char *names[HB_REGISTRY_COLS_MAX + 2];
@@ -163,14 +174,14 @@ static int new_list_table(const hb_registry__kind *k, hb_table **out)
 }
 
 int hb_registry_list(hb_store *store, const hb_registry_caller *caller, const char *kind,
-                     const char *filter_column, const char *filter_value, hb_date on,
-                     hb_table **out, bool *restricted_shown)
+                     const hb_registry_list_options *opt, hb_table **out, bool *restricted_shown)
 {
     const hb_registry__kind *k = hb_registry__kind_find(kind);
     bool own_only, shown = false;
     if (!k)
         return hb_error_set(HB_EINVAL, "'%s' is not a registry kind", kind);
-    int rc = list_check(caller, k, filter_column, filter_value, &own_only);
+    const char *filter_column = opt->filter_column;
+    int rc = list_check(caller, k, filter_column, opt->filter_value, &own_only);
     if (rc < 0)
         return rc;
     hb_buf sql;
@@ -183,13 +194,15 @@ int hb_registry_list(hb_store *store, const hb_registry_caller *caller, const ch
         rc = hb_store_prepare(store, &st, hb_buf_cstr(&sql));
     hb_buf_dispose(&sql);
     if (rc == 0 && filter_column)
-        rc = hb_stmt_bind_cstr(st, i++, filter_value);
+        rc = hb_stmt_bind_cstr(st, i++, opt->filter_value);
     if (rc == 0 && own_only)
         rc = hb_stmt_bind_cstr(st, i++, caller->org);
     if (rc == 0)
+        rc = bind_page(st, i, opt);
+    if (rc == 0)
         rc = new_list_table(k, &t);
     if (rc == 0)
-        rc = list_rows(store, caller, k, st, on, t, &shown);
+        rc = list_rows(store, caller, k, st, opt->on, t, &shown);
     hb_stmt_finalize(st);
     if (rc < 0) {
         hb_table_free(t);
@@ -201,9 +214,9 @@ int hb_registry_list(hb_store *store, const hb_registry_caller *caller, const ch
     return 0;
 }
 
-/* The practitioner an item of a restricted kind is about, from its latest version. */
-static int item_person(hb_store *store, const hb_registry__kind *k, const char *item,
-                       char person[HB_REGISTRY_VALUE_MAX])
+/* Column col of an item's latest version ("" when the version has none). */
+static int item_cell(hb_store *store, const hb_registry__kind *k, const char *item, int col,
+                     char out[HB_REGISTRY_VALUE_MAX])
 {
     hb_registry__row row;
     int rc = hb_registry__query(store, &row,
@@ -215,10 +228,53 @@ static int item_person(hb_store *store, const hb_registry__kind *k, const char *
     if (!row.found)
         return hb_error_set(HB_ENOTFOUND, "no %s item '%s'", k->name, item);
     json_t *data = json_loads(row.col[0], 0, NULL);
-    const char *p = json_string_value(json_object_get(data, k->cols[k->person_col].name));
-    snprintf(person, HB_REGISTRY_VALUE_MAX, "%s", p ? p : "");
+    const char *v = json_string_value(json_object_get(data, k->cols[col].name));
+    snprintf(out, HB_REGISTRY_VALUE_MAX, "%s", v ? v : "");
     json_decref(data);
     return 0;
+}
+
+static bool key_restricted(const hb_registry__kind *k)
+{
+    for (size_t c = 0; c < k->ncols; c++)
+        if ((k->cols[c].flags & (HB_RC_KEY | HB_RC_RESTRICTED)) == (HB_RC_KEY | HB_RC_RESTRICTED))
+            return true;
+    return false;
+}
+
+/* May the caller read the history of this item? Its versions hold every field of the row. */
+static int history_check(hb_store *store, const hb_registry_caller *caller,
+                         const hb_registry__kind *k, const char *item)
+{
+    char cell[HB_REGISTRY_VALUE_MAX];
+    bool yes = false;
+    if (caller->role == HB_REGISTRY_OPERATOR || (!has_restricted(k) && !k->usage_rules))
+        return 0;
+    /* The public sees neither: refuse before looking, so that the answer does not tell whether
+     * the item exists. */
+    if (caller->role == HB_REGISTRY_PUBLIC)
+        return hb_error_set(HB_EPERM, "the history of %s holds %s", k->name,
+                            k->usage_rules ? "usage figures" : "restricted personal data");
+    /* Another institution's usage, like a disciplinary case the caller may not see, is answered
+     * as if it did not exist: the listing does not show it either. */
+    if (k->usage_rules) {
+        int rc = item_cell(store, k, item, hb_registry__col_index(k, "institution"), cell);
+        if (rc == 0 && caller->role == HB_REGISTRY_INSTITUTION &&
+            (!caller->org || strcmp(cell, caller->org) != 0))
+            rc = hb_error_set(HB_ENOTFOUND, "no %s item '%s'", k->name, item);
+        return rc;
+    }
+    int rc = item_cell(store, k, item, k->person_col, cell);
+    if (rc == 0)
+        rc = hb_registry_sees_restricted(store, caller, cell, hb_registry_today(), &yes);
+    if (rc < 0 || yes)
+        return rc;
+    /* A disciplinary case is named by its restricted reference: whoever may not see it is told
+     * what someone asking for a case that does not exist is told. */
+    if (key_restricted(k))
+        return hb_error_set(HB_ENOTFOUND, "no %s item '%s'", k->name, item);
+    return hb_error_set(HB_EPERM, "the history of %s %s holds restricted personal data", k->name,
+                        item);
 }
 
 int hb_registry_history(hb_store *store, const hb_registry_caller *caller, const char *kind,
@@ -231,23 +287,9 @@ int hb_registry_history(hb_store *store, const hb_registry_caller *caller, const
     const hb_registry__kind *k = hb_registry__kind_find(kind);
     if (!k)
         return hb_error_set(HB_EINVAL, "'%s' is not a registry kind", kind);
-    int rc = 0;
-    /* The public never sees restricted fields: refuse before looking, so that the answer does
-     * not tell whether a case reference exists. */
-    if (has_restricted(k) && caller->role == HB_REGISTRY_PUBLIC)
-        return hb_error_set(HB_EPERM, "the history of %s holds restricted personal data", kind);
-    if (has_restricted(k)) {
-        char person[HB_REGISTRY_VALUE_MAX];
-        bool yes = false;
-        rc = item_person(store, k, item, person);
-        if (rc == 0)
-            rc = hb_registry_sees_restricted(store, caller, person, hb_registry_today(), &yes);
-        if (rc == 0 && !yes)
-            rc = hb_error_set(HB_EPERM, "the history of %s %s holds restricted personal data", kind,
-                              item);
-        if (rc < 0)
-            return rc;
-    }
+    int rc = history_check(store, caller, k, item);
+    if (rc < 0)
+        return rc;
     const char *params[4] = { kind, item, kind, item };
     rc = hb_store_query_table(
         store,
@@ -318,6 +360,17 @@ int hb_registry_expiring(hb_store *store, const char *kind, hb_date on, int days
     static const char *const names[] = { "kind", "item", "subject", "valid_to", "days_left" };
     static const hb_col_kind kinds[] = { HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
                                          HB_COL_INT };
+    static const char *const expiring_kinds[] = {
+        "approvals", "designations", "permits", "employments", "registrations", "accreditations"
+    };
+    bool known = !kind;
+    for (size_t i = 0; !known && i < sizeof expiring_kinds / sizeof expiring_kinds[0]; i++)
+        known = strcmp(kind, expiring_kinds[i]) == 0;
+    if (!known)
+        return hb_error_set(HB_EINVAL,
+                            "'%s' has no expiry alerts (use approvals, designations, permits, "
+                            "employments, registrations or accreditations)",
+                            kind);
     if (days_max < 0 || days_max > HB_REGISTRY_EXPIRY_DAYS_MAX)
         return hb_error_set(HB_EINVAL, "days ahead must be 0..%d, got %d",
                             HB_REGISTRY_EXPIRY_DAYS_MAX, days_max);

@@ -28,8 +28,8 @@ int hb_registry_load_rules(hb_store *store)
         hb_registry_import_report report;
         int rc = hb_registry_import_memory(store, &migration, order[i], name, f->data, f->size,
                                            &opt, &report);
-        if (rc < 0 && report.errors)
-            hb_error_set(rc, "%s", report.errors); /* the first bad fields, not the summary */
+        if (rc < 0 && report.nlisted > 0) /* the first bad field, not the summary */
+            hb_error_set(rc, "%s", report.errors[0].message);
         hb_registry_import_report_dispose(&report);
         if (rc < 0)
             return rc;

@@ -23,10 +23,12 @@
 #define HB_REGISTRY_REGISTRY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "healthybay/common.h"
 #include "store/store.h"
+#include "util/limits.h"
 #include "util/table.h"
 
 typedef enum hb_registry_role {
@@ -70,23 +72,36 @@ typedef struct hb_registry_import_options {
     bool dry_run;       /* check everything, write nothing */
 } hb_registry_import_options;
 
+/* One problem in an import file: a bad field, or a row the caller may not write. The parts are
+ * kept apart so that each interface can point at the field its own way (the command line prints
+ * message; the HTTP API gives line, column and field as members of its problem document). */
+typedef struct hb_registry_import_error {
+    unsigned long line;                 /* the line on which the record starts (1 = header) */
+    unsigned long column;               /* where the field starts, in characters, 1-based */
+    const char *field;                  /* the column's name (static) */
+    char reason[HB_ERROR_MESSAGE_MAX];  /* what is wrong */
+    char message[HB_ERROR_MESSAGE_MAX]; /* "file:line:column: field 'name': reason" */
+} hb_registry_import_error;
+
 typedef struct hb_registry_import_report {
-    uint64_t rows;      /* data rows read */
-    uint64_t created;   /* new items */
-    uint64_t updated;   /* items whose content changed: a new version */
-    uint64_t unchanged; /* identical to the current version */
-    int64_t batch_id;   /* 0 when nothing was written */
-    uint64_t nerrors;   /* bad fields; the file was rejected when > 0 */
-    char *errors;       /* the first HB_REPORT_ERRORS_MAX of them, one per line; owned */
+    uint64_t rows;                    /* data rows read */
+    uint64_t created;                 /* new items */
+    uint64_t updated;                 /* items whose content changed: a new version */
+    uint64_t unchanged;               /* identical to the current version */
+    int64_t batch_id;                 /* 0 when nothing was written */
+    uint64_t nerrors;                 /* problems found; the file was rejected when > 0 */
+    hb_registry_import_error *errors; /* the first HB_REPORT_ERRORS_MAX of them; owned */
+    size_t nlisted;                   /* how many errors[] holds */
 } hb_registry_import_report;
 
 /*
  * Import a CSV file of one kind ("-" = standard input), or CSV text in memory (name is used in
  * messages). Returns 0 when the file was accepted; HB_EINVAL when fields were bad and HB_EPERM
- * when the caller may not write some row (report->errors lists every one; nothing was written);
- * another code for database or I/O failures. Runs in the caller's transaction when one is open
- * (so an HTTP handler can add its audit entry to it), else in its own. The report is filled in
- * every case; release it with hb_registry_import_report_dispose().
+ * when the caller may not write some row (report->errors lists them; nothing was written);
+ * HB_EINVAL without listed errors when the file as a whole is unreadable (its header, its CSV
+ * syntax); another code for database or I/O failures. Runs in the caller's transaction when one
+ * is open (so an HTTP handler can add its audit entry to it), else in its own. The report is
+ * filled in every case; release it with hb_registry_import_report_dispose().
  */
 int hb_registry_import_file(hb_store *store, const hb_registry_caller *caller, const char *kind,
                             const char *path, const hb_registry_import_options *opt,
@@ -101,24 +116,35 @@ void hb_registry_import_report_dispose(hb_registry_import_report *report);
  * standards, institutions, designations). Called by a migration, inside its transaction. */
 int hb_registry_load_rules(hb_store *store);
 
+/* Which items of a kind a listing shows. */
+typedef struct hb_registry_list_options {
+    const char *filter_column; /* keep the items whose column equals filter_value; NULL = all */
+    const char *filter_value;
+    hb_date on;      /* the day statuses are for */
+    uint64_t offset; /* skip this many items first (in key order: pages of a long list) */
+    uint64_t limit;  /* at most this many items; 0 = every one */
+} hb_registry_list_options;
+
 /*
- * The current rows of one kind as a table with the kind's columns, then `version`, then — for
- * kinds with dates or status — `status` on day `on` (active, suspended, revoked, withdrawn,
- * expired, not_yet_valid). filter_column/filter_value (NULL = none) keep the rows whose column
- * equals the value. Restricted practitioner fields are empty unless the caller may see them
- * (*restricted_shown, when not NULL, says whether any was shown: a read of personal data the
- * server must audit). Usage figures are for authorities and, for its own rows, the institution.
+ * The current items of one kind as a table with the kind's columns, then `version`, then — for
+ * kinds with dates or status — `status` on day opt->on (active, suspended, revoked, withdrawn,
+ * expired, not_yet_valid), in key order. Restricted practitioner fields are empty unless the
+ * caller may see them (*restricted_shown, when not NULL, says whether any was shown). Usage
+ * figures are for authorities and, for its own rows, the institution. Items are never deleted,
+ * so paging by offset never skips one; an item created meanwhile may shift the next page by one.
  */
 int hb_registry_list(hb_store *store, const hb_registry_caller *caller, const char *kind,
-                     const char *filter_column, const char *filter_value, hb_date on,
-                     hb_table **out, bool *restricted_shown);
+                     const hb_registry_list_options *opt, hb_table **out, bool *restricted_shown);
 
 /*
  * Every version of one item (kind and key as in the listing: the key columns joined with '/'),
  * oldest first, with the batch that brought it, then its status events: columns version, at,
  * actor, org, source, what (created, changed, or the status set), effective_from, data. A
  * practitioner's history (or a disciplinary case's) holds restricted fields: HB_EPERM unless the
- * caller may see them. HB_ENOTFOUND for an unknown item.
+ * caller may see them — and HB_ENOTFOUND for a disciplinary case, whose key (the case reference)
+ * is itself restricted, so that the answer does not tell whether it exists. A usage item's
+ * history holds usage figures: for authorities and the reporting institution. HB_ENOTFOUND for
+ * an unknown item.
  */
 int hb_registry_history(hb_store *store, const hb_registry_caller *caller, const char *kind,
                         const char *item, hb_table **out);
@@ -126,8 +152,8 @@ int hb_registry_history(hb_store *store, const hb_registry_caller *caller, const
 /*
  * Items that expire within days_max days of on (valid_to in [on, on + days_max]) and are active
  * on on: approvals, designations, permits, employments, home registrations and accreditations
- * (kind = NULL for all, or one of those kind names). Columns: kind, item, subject, valid_to,
- * days_left; soonest first. Public: these registers are public.
+ * (kind = NULL for all, or one of those kind names; another is HB_EINVAL). Columns: kind, item,
+ * subject, valid_to, days_left; soonest first. Public: these registers are public.
  */
 int hb_registry_expiring(hb_store *store, const char *kind, hb_date on, int days_max,
                          hb_table **out);

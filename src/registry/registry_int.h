@@ -88,12 +88,13 @@ struct hb_registry__import {
     hb_csv *csv;
     long map[HB_REGISTRY_COLS_MAX]; /* CSV column of each kind column */
     uint64_t nerrors;
-    bool denied; /* a row was refused by permission */
-    hb_buf *errors;
+    bool denied;                      /* a row was refused by permission */
+    hb_registry_import_error *errors; /* the first HB_REPORT_ERRORS_MAX problems */
+    size_t nlisted;
 };
 
-/* Record "file:line:column: field 'x': reason" about column col of the current row as a bad
- * field (reject) or a refused write (deny); the import goes on to find every problem. */
+/* Record a problem with column col of the current row as a bad field (reject) or a refused write
+ * (deny); the import goes on to find every problem. */
 void hb_registry__reject(hb_registry__import *imp, int col, const char *fmt, ...) HB_PRINTF(3, 4);
 void hb_registry__deny(hb_registry__import *imp, int col, const char *fmt, ...) HB_PRINTF(3, 4);
 

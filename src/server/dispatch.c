@@ -217,14 +217,12 @@ static bool authenticate(hb_exchange *x, const char *authorization)
     return allowed;
 }
 
-/* The media types of route bodies, by hb_body_type. */
-static const char *const media_types[] = { "application/json", "text/csv" };
-
-/* type is media (any case), optionally with a charset parameter naming UTF-8. */
-static bool is_media(const char *type, const char *media)
+/* The route's media type, optionally with a charset parameter naming UTF-8. */
+static bool media_ok(const char *type, hb_media media)
 {
-    size_t n = strlen(media);
-    if (strncasecmp(type, media, n) != 0)
+    const char *want = hb_media_name(media);
+    size_t n = strlen(want);
+    if (strncasecmp(type, want, n) != 0)
         return false;
     const char *p = type + n;
     while (*p == ' ')
@@ -238,13 +236,13 @@ static bool is_media(const char *type, const char *media)
     return strcasecmp(p, "charset=utf-8") == 0 || strcasecmp(p, "charset=\"utf-8\"") == 0;
 }
 
-/* begin, step 4: the body's type (the one place that decides it, by the route's body_type) and
- * the Idempotency-Key. */
+/* begin, step 4: the body's type and the Idempotency-Key. */
 static bool headers_ok(hb_exchange *x, const char *content_type, const char *idem_key)
 {
-    const char *media = media_types[x->req.route->body_type];
-    if (x->req.route->body_max > 0 && (!content_type || !is_media(content_type, media))) {
-        hb_http_fail(&x->req, HB_PROBLEM_MEDIA_TYPE, "send the body as %s (UTF-8)", media);
+    const hb_route *r = x->req.route;
+    if (r->body_max > 0 && (!content_type || !media_ok(content_type, r->media))) {
+        hb_http_fail(&x->req, HB_PROBLEM_MEDIA_TYPE, "send the body as %s (UTF-8)",
+                     hb_media_name(r->media));
         x->close = true;
         decide(x);
         return false;

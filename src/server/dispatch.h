@@ -2,7 +2,8 @@
  * server/dispatch.h — one request's way through the server, independent of the socket layer:
  *
  *   begin   route (404/405) → draining (503) → body size from Content-Length (413) →
- *           bearer token (401) → may this role do this action at all (403) → Content-Type (415)
+ *           bearer token (401) → may this role do this action at all (403) → Content-Type: the
+ *           route's media type (415)
  *           → Idempotency-Key syntax (400). Runs when the headers are in, before any body is read,
  *           so an unauthenticated or forbidden client never makes us buffer its body.
  *   body    accumulate up to the route's limit (413 at the end); a body still arriving after

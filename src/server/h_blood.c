@@ -23,9 +23,8 @@
 #include "util/clock.h"
 #include "util/parse.h"
 
-/* What an uploaded file is called in the importer's messages (never shown: each message is
- * taken apart into line, column and field). */
-#define UPLOAD "upload"
+/* What an uploaded file is called in the importer's messages, as in the registries' imports. */
+#define UPLOAD "body"
 
 /* Hits a search returns when the client does not say: a screen's worth. */
 #define SEARCH_LIMIT_DEFAULT 20
@@ -44,18 +43,20 @@ static int authorize_own(hb_request *req, hb_action action)
 
 /* ---- registry: uploads and the centre's own listings ---- */
 
-/* The file was rejected: every problem the importer found, at its line and field. A failure
- * that is not the file's (a database constraint) has no report and is passed up: a 500. */
+/* The file was rejected: every listed problem at its line, column and field, the importer's
+ * summary (or, for a file it could not read, where it stopped) as detail. Those messages begin
+ * with the file's name; any other failure (a database constraint) is not the client's to see and
+ * is passed up: a 500. */
 static int rejected(hb_request *req, int rc, const hb_blood_import_report *r)
 {
-    if (r->nerrors == 0)
+    char detail[HB_ERROR_MESSAGE_MAX];
+    snprintf(detail, sizeof detail, "%s", hb_error_last());
+    if (strncmp(detail, UPLOAD ":", strlen(UPLOAD ":")) != 0)
         return rc;
-    char detail[160];
-    snprintf(detail, sizeof detail, "%llu problem%s in %llu row%s; nothing was written%s",
-             (unsigned long long)r->nerrors, r->nerrors == 1 ? "" : "s",
-             (unsigned long long)r->rows, r->rows == 1 ? "" : "s",
-             r->nerrors > HB_REPORT_ERRORS_MAX ? " (the first are listed)" : "");
-    return hb_http_csv_rejected(req, UPLOAD, r->errors, detail);
+    for (size_t i = 0; i < r->nlisted; i++)
+        hb_field_error_csv(&req->errors, r->errors[i].line, r->errors[i].column, r->errors[i].field,
+                           "%s", r->errors[i].reason);
+    return hb_http_fail(req, HB_PROBLEM_VALIDATION, "%s", detail);
 }
 
 static int upload(hb_request *req, hb_response *res, hb_blood_kind kind)
@@ -70,7 +71,7 @@ static int upload(hb_request *req, hb_response *res, hb_blood_kind kind)
     rc = hb_blood_import_memory(req->db, &actor, kind, UPLOAD, req->body, req->body_len, false, &r);
     if (rc == HB_EPERM)
         rc = hb_http_fail(req, HB_PROBLEM_FORBIDDEN, "%s", hb_error_last());
-    else if (rc == HB_EINVAL)
+    else if (rc == HB_EINVAL || rc == HB_ELIMIT)
         rc = rejected(req, rc, &r);
     else if (rc == 0)
         rc = hb_http_json(res, 200,
@@ -113,8 +114,14 @@ static int own_list(hb_request *req, hb_response *res, const char *what, own_lis
     if (rc == HB_EINVAL) /* a unit cursor that is not a DIN */
         return hb_http_fail(req, HB_PROBLEM_MALFORMED,
                             "query parameter 'cursor' is not a cursor this server gave out");
-    if (rc == 0)
-        rc = hb_http_table_page(res, t, limit, key_column);
+    bool more = rc == 0 && hb_table_row_count(t) > limit;
+    char last[HB_ROUTE_PARAM_MAX + 1] = "";
+    if (more)
+        snprintf(last, sizeof last, "%s", hb_table_cell(t, limit - 1, key_column));
+    if (rc == 0) {
+        hb_table_truncate(t, limit);
+        rc = hb_http_table_page(res, t, more, last);
+    }
     hb_table_free(t);
     return rc;
 }

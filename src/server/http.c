@@ -8,10 +8,8 @@
 #include <string.h>
 
 #include "util/alloc.h"
-#include "util/csv.h"
 #include "util/parse.h"
 #include "util/table.h"
-#include "util/utf8.h"
 
 #define PROBLEM_BASE "https://healthybay.invalid/problems/"
 
@@ -159,46 +157,6 @@ int hb_http_body(hb_request *req, const hb_field *fields, size_t n, json_t **out
     return 0;
 }
 
-/* The longest prefix of text[0..len) that is valid UTF-8: a message may quote a value cut in the
- * middle of a character, and a JSON string must be valid. */
-static size_t utf8_prefix(const char *text, size_t len)
-{
-    size_t bad = hb_utf8_invalid_at(text, len);
-    return bad == SIZE_MAX ? len : bad;
-}
-
-/* One message of a rejected CSV body as an errors[] entry. */
-static json_t *csv_error_item(const char *message, size_t len, const char *name)
-{
-    hb_csv_message m;
-    json_t *item = json_object();
-    if (!hb_csv_message_parse(&m, message, len, name))
-        m = (hb_csv_message){ .reason = message, .reason_len = len };
-    if (item && m.line > 0)
-        json_object_set_new(item, "line", json_integer((json_int_t)m.line));
-    if (item && m.column > 0)
-        json_object_set_new(item, "column", json_integer((json_int_t)m.column));
-    if (item && m.field_len > 0)
-        json_object_set_new(item, "field",
-                            json_stringn(m.field, utf8_prefix(m.field, m.field_len)));
-    if (item)
-        json_object_set_new(item, "detail",
-                            json_stringn(m.reason, utf8_prefix(m.reason, m.reason_len)));
-    return item;
-}
-
-int hb_http_csv_rejected(hb_request *req, const char *name, const char *messages,
-                         const char *detail)
-{
-    for (const char *p = messages; p && *p;) {
-        size_t len = strcspn(p, "\n");
-        if (len > 0)
-            hb_field_error_item(&req->errors, csv_error_item(p, len, name));
-        p += len + (p[len] == '\n');
-    }
-    return hb_http_fail(req, HB_PROBLEM_VALIDATION, "%s", detail);
-}
-
 const char *hb_http_body_str(const json_t *body, const char *name)
 {
     return json_string_value(json_object_get(body, name));
@@ -293,13 +251,20 @@ int hb_http_page(hb_request *req, size_t *limit, char *after, size_t after_size)
     return 0;
 }
 
+#define CURSOR_SIZE (4 * HB_AUDIT_FIELD_MAX / 3 + 8)
+
+/* The cursor that continues after last_key. */
+static void cursor_after(char out[CURSOR_SIZE], const char *last_key)
+{
+    b64_encode(out, (const unsigned char *)last_key, strnlen(last_key, HB_AUDIT_FIELD_MAX));
+}
+
 int hb_http_page_end(json_t *doc, bool more, const char *last_key)
 {
     if (!more)
         return json_object_set_new(doc, "next_cursor", json_null()) == 0 ? 0 : HB_ENOMEM;
-    char cursor[4 * HB_AUDIT_FIELD_MAX / 3 + 8];
-    size_t len = strnlen(last_key, HB_AUDIT_FIELD_MAX);
-    b64_encode(cursor, (const unsigned char *)last_key, len);
+    char cursor[CURSOR_SIZE];
+    cursor_after(cursor, last_key);
     return json_object_set_new(doc, "next_cursor", json_string(cursor)) == 0 ? 0 : HB_ENOMEM;
 }
 
@@ -315,23 +280,23 @@ int hb_http_authorize(hb_request *req, hb_action action, const hb_policy_target 
     return hb_http_fail(req, HB_PROBLEM_FORBIDDEN, "%s", hb_error_last());
 }
 
-int hb_http_table_page(hb_response *res, hb_table *table, size_t limit, size_t key_column)
+/* {"items": <table>} with, for a page of a paginated list, "next_cursor". */
+static int table_document(hb_response *res, const hb_table *table, bool paged, bool more,
+                          const char *last_key)
 {
-    bool more = hb_table_row_count(table) > limit;
-    char key[HB_AUDIT_FIELD_MAX + 1] = "", cursor[4 * HB_AUDIT_FIELD_MAX / 3 + 8];
-    if (more) {
-        const char *k = hb_table_cell(table, limit - 1, key_column);
-        snprintf(key, sizeof key, "%s", k ? k : "");
-        b64_encode(cursor, (const unsigned char *)key, strlen(key));
-    }
-    hb_table_truncate(table, limit);
+    char cursor[CURSOR_SIZE];
     hb_buf_reset(&res->body);
     int rc = hb_buf_puts(&res->body, "{\"items\": ");
     if (rc == 0)
         rc = hb_table_render(table, HB_FORMAT_JSON, &res->body);
+    if (rc == 0 && paged && more) {
+        cursor_after(cursor, last_key);
+        rc = hb_buf_printf(&res->body, ", \"next_cursor\": \"%s\"", cursor);
+    } else if (rc == 0 && paged) {
+        rc = hb_buf_puts(&res->body, ", \"next_cursor\": null");
+    }
     if (rc == 0)
-        rc = more ? hb_buf_printf(&res->body, ", \"next_cursor\": \"%s\"}\n", cursor)
-                  : hb_buf_puts(&res->body, ", \"next_cursor\": null}\n");
+        rc = hb_buf_puts(&res->body, "}\n");
     res->status = 200;
     snprintf(res->content_type, sizeof res->content_type, "application/json");
     return rc;
@@ -339,13 +304,10 @@ int hb_http_table_page(hb_response *res, hb_table *table, size_t limit, size_t k
 
 int hb_http_table(hb_response *res, const hb_table *table)
 {
-    hb_buf_reset(&res->body);
-    int rc = hb_buf_puts(&res->body, "{\"items\": ");
-    if (rc == 0)
-        rc = hb_table_render(table, HB_FORMAT_JSON, &res->body);
-    if (rc == 0)
-        rc = hb_buf_puts(&res->body, "}\n");
-    res->status = 200;
-    snprintf(res->content_type, sizeof res->content_type, "application/json");
-    return rc;
+    return table_document(res, table, false, false, NULL);
+}
+
+int hb_http_table_page(hb_response *res, const hb_table *table, bool more, const char *last_key)
+{
+    return table_document(res, table, true, more, last_key);
 }

@@ -128,16 +128,6 @@ int hb_http_json(hb_response *res, unsigned status, json_t *doc);
  */
 int hb_http_body(hb_request *req, const hb_field *fields, size_t n, json_t **out);
 
-/*
- * A CSV body (a route of body_type HB_BODY_CSV) was rejected by its importer. messages holds the
- * importer's report, one message a line in the form hb_csv_error() writes about the input called
- * name (util/csv.h: "<name>:<line>:<column>: field '<f>': <reason>"); each becomes one entry of
- * the problem's errors[], {"line", "column", "field", "detail"} with the parts it has. Records a
- * 422 validation problem with detail and returns HB_EINVAL.
- */
-int hb_http_csv_rejected(hb_request *req, const char *name, const char *messages,
-                         const char *detail);
-
 /* The string member name of a checked body, or NULL when absent. */
 const char *hb_http_body_str(const json_t *body, const char *name);
 
@@ -164,15 +154,10 @@ int hb_http_page_end(json_t *doc, bool more, const char *last_key);
 int hb_http_authorize(hb_request *req, hb_action action, const hb_policy_target *target,
                       bool visible);
 
-/* Append {"items": <table as JSON>} to res (200). */
+/* Set res to {"items": <table as JSON>} (200). */
 int hb_http_table(hb_response *res, const hb_table *table);
-/*
- * A page of a listing read one row longer than asked (so that it shows whether more follow):
- * respond 200 with its first limit rows as {"items": [...], "next_cursor": …}, the cursor being
- * the key_column cell of the last row shown (hb_http_page gives it back as `after`), or null.
- * Drops the extra row from table.
- */
-int hb_http_table_page(hb_response *res, hb_table *table, size_t limit, size_t key_column);
+/* The same for one page of a paginated list, with "next_cursor" as hb_http_page_end() makes it. */
+int hb_http_table_page(hb_response *res, const hb_table *table, bool more, const char *last_key);
 
 /*
  * Parse an Authorization header value as RFC 6750 bearer credentials: "Bearer" (any case), one or

@@ -17,14 +17,19 @@ void hb_field_errors_dispose(hb_field_errors *errors)
     errors->count = 0;
 }
 
-void hb_field_error_item(hb_field_errors *errors, json_t *item)
+/* Count an error; whether it is still to be listed. */
+static bool counted(hb_field_errors *errors)
 {
-    errors->count++;
-    if (errors->count <= HB_HTTP_FIELD_ERRORS_MAX && !errors->list)
+    return ++errors->count <= HB_HTTP_FIELD_ERRORS_MAX;
+}
+
+static void append(hb_field_errors *errors, json_t *item)
+{
+    if (!errors->list)
         errors->list = json_array();
     /* jansson aborts nothing on OOM: a failed allocation drops this one error, and the count
-     * above still makes the response a validation failure. */
-    if (errors->count <= HB_HTTP_FIELD_ERRORS_MAX && errors->list && item)
+     * still makes the response a validation failure. */
+    if (errors->list && item)
         json_array_append_new(errors->list, item);
     else
         json_decref(item);
@@ -32,16 +37,28 @@ void hb_field_error_item(hb_field_errors *errors, json_t *item)
 
 void hb_field_error(hb_field_errors *errors, const char *pointer, const char *fmt, ...)
 {
-    if (errors->count >= HB_HTTP_FIELD_ERRORS_MAX) {
-        errors->count++;
+    if (!counted(errors))
         return;
-    }
     char detail[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    hb_field_error_item(errors, json_pack("{s:s, s:s}", "pointer", pointer, "detail", detail));
+    append(errors, json_pack("{s:s, s:s}", "pointer", pointer, "detail", detail));
+}
+
+void hb_field_error_csv(hb_field_errors *errors, unsigned long line, unsigned long column,
+                        const char *field, const char *fmt, ...)
+{
+    if (!counted(errors))
+        return;
+    char detail[HB_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    append(errors, json_pack("{s:I, s:I, s:s, s:s}", "line", (json_int_t)line, "column",
+                             (json_int_t)column, "field", field, "detail", detail));
 }
 
 bool hb_json_depth_ok(const char *text, size_t len, int max_depth)

@@ -47,9 +47,11 @@ void hb_field_errors_dispose(hb_field_errors *errors);
 void hb_field_error(hb_field_errors *errors, const char *pointer, const char *fmt, ...)
     HB_PRINTF(3, 4);
 
-/* Record an error given as a JSON object (consumed; NULL counts but lists nothing): for bodies
- * whose errors are not at a JSON Pointer, such as a CSV file's (line, column, field). */
-void hb_field_error_item(hb_field_errors *errors, json_t *item);
+/* Record an error in a CSV body (text/csv routes), where a JSON Pointer means nothing: the line
+ * on which the record starts, the column (characters, 1-based) where the field starts and the
+ * field's name, as {"line", "column", "field", "detail"}. Counted and capped like the above. */
+void hb_field_error_csv(hb_field_errors *errors, unsigned long line, unsigned long column,
+                        const char *field, const char *fmt, ...) HB_PRINTF(5, 6);
 
 /* Whether text[0..len) nests arrays and objects at most max_depth deep (strings are skipped,
  * escapes included). Malformed text is not judged here: the parser reports it. */

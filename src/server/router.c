@@ -72,6 +72,11 @@ const hb_route *hb_router_match(const hb_route *routes, size_t count, const char
     return NULL;
 }
 
+const char *hb_media_name(hb_media media)
+{
+    return media == HB_MEDIA_CSV ? "text/csv" : "application/json";
+}
+
 const char *hb_route_param(const hb_route_params *params, const char *name)
 {
     size_t len = strlen(name);

@@ -37,21 +37,24 @@ typedef enum hb_access {
     HB_ACCESS_PUBLIC /* anyone: liveness and the API description only */
 } hb_access;
 
-/* What a route's request body is. JSON, for every route but bulk uploads, which take the file as
- * it is: CSV (RFC 4180, a header line; the same files the command line imports). Both UTF-8. */
-typedef enum hb_body_type {
-    HB_BODY_JSON, /* Content-Type: application/json */
-    HB_BODY_CSV   /* Content-Type: text/csv */
-} hb_body_type;
+/* The media type of a route's request body. The server refuses any other with 415 before
+ * reading the body; the handler reads it (JSON: hb_http_body with a field table). */
+typedef enum hb_media {
+    HB_MEDIA_JSON, /* application/json: every route's, except */
+    HB_MEDIA_CSV   /* text/csv (RFC 4180): bulk imports, which modules read as whole files */
+} hb_media;
+
+/* "application/json", "text/csv". */
+const char *hb_media_name(hb_media media);
 
 typedef struct hb_route {
     const char *method;  /* "GET", "POST", "DELETE" */
     const char *pattern; /* "/api/v1/orgs/{org}" */
     hb_handler_fn handler;
     hb_access access;
-    hb_action action; /* the policy action (ignored for public routes) */
-    size_t body_max;  /* 0: the route takes no body */
-    hb_body_type body_type;
+    hb_action action;    /* the policy action (ignored for public routes) */
+    size_t body_max;     /* 0: the route takes no body */
+    hb_media media;      /* the body's media type (when body_max > 0), always with UTF-8 */
     bool personal;       /* reads personal data: every access is audited, reads too */
     const char *summary; /* one line, for logs and the OpenAPI check */
 } hb_route;

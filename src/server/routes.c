@@ -2,14 +2,13 @@
  * server/routes.c — THE route table: every HTTP resource healthybay serves is one row here.
  *
  * A row says: method, path pattern, handler, who may call it (a bearer token whose roles the
- * policy allows the action, or anyone), the body it accepts (none, JSON or CSV, and how large),
- * and whether it reads personal data (then every call is audited, reads included; writes always
- * are).
+ * policy allows the action, or anyone), the largest body it accepts (0 = none) and its media type
+ * (JSON; CSV for bulk imports), and whether it reads personal data (then every call is audited,
+ * reads included; writes always are).
  *
  * What the server does for every row, so a handler does not:
  *   - 404 / 405 (with Allow) for paths and methods not in the table;
- *   - 413 for a body over the limit, 415 for a body not of the route's type (application/json,
- *     or text/csv for the bulk uploads);
+ *   - 413 for a body over the limit, 415 for a body not of the route's media type;
  *   - 401 without a valid token, 403 when none of the token's roles is granted the action;
  *   - for writes (and personal reads): one transaction around the handler's writes, its audit
  *     entry and the stored Idempotency-Key response; the failure of any rolls all back;
@@ -39,98 +38,127 @@
 #define KIB 1024
 #define MIB (1024 * KIB)
 
-#define TOKEN       HB_ACCESS_TOKEN
-#define PUBLIC      HB_ACCESS_PUBLIC
-#define PERSONAL    true
-/* The body column: what the route takes, and at most how much. */
-#define NO_BODY     0, HB_BODY_JSON
-#define JSON(limit) (limit), HB_BODY_JSON
-#define CSV(limit)  (limit), HB_BODY_CSV
+#define TOKEN    HB_ACCESS_TOKEN
+#define PUBLIC   HB_ACCESS_PUBLIC
+#define PERSONAL true
+#define NO_BODY  0
+#define JSON     HB_MEDIA_JSON
+#define CSV      HB_MEDIA_CSV
 
 /* clang-format off */
 static const hb_route routes[] = {
     /* method   pattern                       handler            access  action (policy.h)
-     *          body           personal  summary */
+     *          body limit  body type  personal  summary */
     { "GET",    "/healthz",                   hb_h_healthz,      PUBLIC, HB_ACT_REFERENCE_READ,
-                NO_BODY,       false,    "liveness and database check" },
+                NO_BODY,    JSON,      false,    "liveness and database check" },
     { "GET",    "/metrics",                   hb_h_metrics,      TOKEN,  HB_ACT_METRICS_READ,
-                NO_BODY,       false,    "Prometheus metrics" },
+                NO_BODY,    JSON,      false,    "Prometheus metrics" },
     { "GET",    "/api/v1/openapi.json",       hb_h_openapi,      PUBLIC, HB_ACT_REFERENCE_READ,
-                NO_BODY,       false,    "this API's OpenAPI 3.1 description" },
+                NO_BODY,    JSON,      false,    "this API's OpenAPI 3.1 description" },
     { "GET",    "/api/v1/regions",            hb_h_regions,      TOKEN,  HB_ACT_REFERENCE_READ,
-                NO_BODY,       false,    "regions of the three jurisdictions" },
+                NO_BODY,    JSON,      false,    "regions of the three jurisdictions" },
     { "GET",    "/api/v1/diseases",           hb_h_diseases,     TOKEN,  HB_ACT_REFERENCE_READ,
-                NO_BODY,       false,    "notifiable diseases" },
+                NO_BODY,    JSON,      false,    "notifiable diseases" },
     { "GET",    "/api/v1/holidays",           hb_h_holidays,     TOKEN,  HB_ACT_REFERENCE_READ,
-                NO_BODY,       false,    "public holidays and make-up working days" },
+                NO_BODY,    JSON,      false,    "public holidays and make-up working days" },
     { "GET",    "/api/v1/orgs",               hb_h_org_list,     TOKEN,  HB_ACT_ORG_READ,
-                NO_BODY,       false,    "list organisations" },
+                NO_BODY,    JSON,      false,    "list organisations" },
     { "POST",   "/api/v1/orgs",               hb_h_org_create,   TOKEN,  HB_ACT_ORG_CREATE,
-                JSON(8 * KIB), false,    "register an organisation" },
+                8 * KIB,    JSON,      false,    "register an organisation" },
     { "GET",    "/api/v1/orgs/{org}",         hb_h_org_get,      TOKEN,  HB_ACT_ORG_READ,
-                NO_BODY,       false,    "one organisation" },
+                NO_BODY,    JSON,      false,    "one organisation" },
     { "GET",    "/api/v1/orgs/{org}/tokens",  hb_h_token_list,   TOKEN,  HB_ACT_TOKEN_READ,
-                NO_BODY,       false,    "an organisation's tokens" },
+                NO_BODY,    JSON,      false,    "an organisation's tokens" },
     { "POST",   "/api/v1/orgs/{org}/tokens",  hb_h_token_create, TOKEN,  HB_ACT_TOKEN_CREATE,
-                JSON(8 * KIB), false,    "issue a token" },
+                8 * KIB,    JSON,      false,    "issue a token" },
     { "DELETE", "/api/v1/tokens/{token}",     hb_h_token_revoke, TOKEN,  HB_ACT_TOKEN_REVOKE,
-                NO_BODY,       false,    "revoke a token" },
+                NO_BODY,    JSON,      false,    "revoke a token" },
     { "GET",    "/api/v1/audit",              hb_h_audit_list,   TOKEN,  HB_ACT_AUDIT_READ,
-                NO_BODY,       PERSONAL, "read the audit log" },
+                NO_BODY,    JSON,      PERSONAL, "read the audit log" },
+    /* The early warning (h_surveil.c). */
     { "POST",   "/api/v1/surveillance/counts", hb_h_counts_post, TOKEN,  HB_ACT_COUNTS_WRITE,
-                JSON(16 * MIB), false,   "report aggregate case counts" },
+                16 * MIB,   JSON,      false,    "report aggregate case counts" },
     { "GET",    "/api/v1/surveillance/overview", hb_h_overview,  TOKEN,  HB_ACT_COUNTS_READ,
-                NO_BODY,       false,    "regions' alert levels, open alerts, latest run" },
+                NO_BODY,    JSON,      false,    "regions' alert levels, open alerts, latest run" },
     { "GET",    "/api/v1/surveillance/series", hb_h_series,      TOKEN,  HB_ACT_COUNTS_READ,
-                NO_BODY,       false,    "one series: counts, signals, Rt, forecast" },
+                NO_BODY,    JSON,      false,    "one series: counts, signals, Rt, forecast" },
     { "GET",    "/api/v1/alerts",             hb_h_alert_list,   TOKEN,  HB_ACT_ALERT_READ,
-                NO_BODY,       false,    "list alerts" },
+                NO_BODY,    JSON,      false,    "list alerts" },
     { "GET",    "/api/v1/alerts/{alert}",     hb_h_alert_get,    TOKEN,  HB_ACT_ALERT_READ,
-                NO_BODY,       false,    "one alert and its history" },
+                NO_BODY,    JSON,      false,    "one alert and its history" },
     { "POST",   "/api/v1/alerts/{alert}/actions", hb_h_alert_act, TOKEN, HB_ACT_ALERT_ACT,
-                JSON(8 * KIB), false,    "assess, confirm, dismiss, close, reopen or comment" },
+                8 * KIB,    JSON,      false,    "assess, confirm, dismiss, close, reopen or comment" },
     { "GET",    "/api/v1/notifications",      hb_h_notice_list,  TOKEN,  HB_ACT_NOTICE_READ,
-                NO_BODY,       false,    "the authority's cross-border notification inbox" },
+                NO_BODY,    JSON,      false,    "the authority's cross-border notification inbox" },
     { "GET",    "/api/v1/notifications/{notification}", hb_h_notice_get, TOKEN,
-                HB_ACT_NOTICE_READ, NO_BODY, false, "one notification, verified" },
+                HB_ACT_NOTICE_READ, NO_BODY, JSON, false, "one notification, verified" },
     { "POST",   "/api/v1/notifications/{notification}/ack", hb_h_notice_ack, TOKEN,
-                HB_ACT_NOTICE_ACK, NO_BODY, false, "acknowledge a notification" },
+                HB_ACT_NOTICE_ACK, NO_BODY, JSON, false, "acknowledge a notification" },
     { "GET",    "/api/v1/bulletins",          hb_h_bulletin_list, TOKEN, HB_ACT_BULLETIN_READ,
-                NO_BODY,       false,    "days with a finished daily run" },
+                NO_BODY,    JSON,      false,    "days with a finished daily run" },
     { "GET",    "/api/v1/bulletins/{date}",   hb_h_bulletin_get, TOKEN,  HB_ACT_BULLETIN_READ,
-                NO_BODY,       false,    "a daily or weekly bulletin as JSON, HTML or PDF" },
+                NO_BODY,    JSON,      false,    "a daily or weekly bulletin as JSON, HTML or PDF" },
+    /* The registries (h_registry.c). Listings, histories and the FHIR export may hold
+     * practitioners' restricted fields, so every call of those is audited. */
+    { "GET",    "/api/v1/registry/items/{kind}", hb_h_registry_list, TOKEN,
+                HB_ACT_REGISTRY_READ,
+                NO_BODY,    JSON,      PERSONAL, "list the items of a registry kind" },
+    { "POST",   "/api/v1/registry/items/{kind}", hb_h_registry_import, TOKEN,
+                HB_ACT_REGISTRY_WRITE,
+                HB_REGISTRY_HTTP_BODY_MAX, CSV, false, "import a registry CSV file" },
+    { "GET",    "/api/v1/registry/items/{kind}/history", hb_h_registry_history, TOKEN,
+                HB_ACT_REGISTRY_READ,
+                NO_BODY,    JSON,      PERSONAL, "every version of a registry item" },
+    { "GET",    "/api/v1/registry/may-use",   hb_h_registry_may_use, TOKEN,
+                HB_ACT_REGISTRY_READ,
+                NO_BODY,    JSON,      false,    "may a HK/Macao product be used there on a day?" },
+    { "GET",    "/api/v1/registry/may-practise", hb_h_registry_may_practise, TOKEN,
+                HB_ACT_REGISTRY_READ,
+                NO_BODY,    JSON,      false,    "may a practitioner practise there on a day?" },
+    { "GET",    "/api/v1/registry/expiring",  hb_h_registry_expiring, TOKEN,
+                HB_ACT_REGISTRY_READ,
+                NO_BODY,    JSON,      false,    "registry items that expire soon" },
+    { "GET",    "/api/v1/registry/usage",     hb_h_registry_usage, TOKEN,
+                HB_ACT_REGISTRY_USAGE_READ,
+                NO_BODY,    JSON,      false,    "usage of HK/Macao products per institution" },
+    { "GET",    "/api/v1/registry/accreditations", hb_h_registry_accreditations, TOKEN,
+                HB_ACT_REGISTRY_READ,
+                NO_BODY,    JSON,      false,    "hospital accreditations by standard" },
+    { "GET",    "/api/v1/registry/fhir",      hb_h_registry_fhir, TOKEN,
+                HB_ACT_REGISTRY_READ,
+                NO_BODY,    JSON,      PERSONAL, "the registries as a FHIR R4 Bundle" },
     /* Rare blood (h_blood.c, docs/blood.md). A donor listing names the donors; a search returns
      * donor pseudonyms and phenotypes; a request describes a patient's blood. */
     { "POST",   "/api/v1/blood/donors",       hb_h_blood_donors_upload, TOKEN,
                 HB_ACT_BLOOD_REGISTRY_WRITE,
-                CSV(HB_BLOOD_UPLOAD_MAX), false, "upload a blood centre's rare donors (CSV)" },
+                HB_BLOOD_UPLOAD_MAX, CSV, false,  "upload a blood centre's rare donors (CSV)" },
     { "GET",    "/api/v1/blood/donors",       hb_h_blood_donors_list, TOKEN,
                 HB_ACT_BLOOD_REGISTRY_READ,
-                NO_BODY,       PERSONAL, "a blood centre's own donors, with their identities" },
+                NO_BODY,    JSON,      PERSONAL, "a blood centre's own donors, with their identities" },
     { "POST",   "/api/v1/blood/units",        hb_h_blood_units_upload, TOKEN,
                 HB_ACT_BLOOD_REGISTRY_WRITE,
-                CSV(HB_BLOOD_UPLOAD_MAX), false, "upload a blood centre's rare units (CSV)" },
+                HB_BLOOD_UPLOAD_MAX, CSV, false,  "upload a blood centre's rare units (CSV)" },
     { "GET",    "/api/v1/blood/units",        hb_h_blood_units_list, TOKEN,
                 HB_ACT_BLOOD_REGISTRY_READ,
-                NO_BODY,       false,    "a blood centre's own units" },
+                NO_BODY,    JSON,      false,    "a blood centre's own units" },
     { "GET",    "/api/v1/blood/search",       hb_h_blood_search, TOKEN, HB_ACT_BLOOD_SEARCH,
-                NO_BODY,       PERSONAL, "find rare units and donors in GD, HK and MO" },
+                NO_BODY,    JSON,      PERSONAL, "find rare units and donors in GD, HK and MO" },
     { "GET",    "/api/v1/blood/requests",     hb_h_blood_request_list, TOKEN,
                 HB_ACT_BLOOD_REQUEST_READ,
-                NO_BODY,       PERSONAL, "the requests one made or was asked" },
+                NO_BODY,    JSON,      PERSONAL, "the requests one made or was asked" },
     { "POST",   "/api/v1/blood/requests",     hb_h_blood_request_create, TOKEN,
                 HB_ACT_BLOOD_REQUEST_WRITE,
-                JSON(16 * KIB), false,   "request a rare unit, or a donor's recall" },
+                16 * KIB,   JSON,      false,    "request a rare unit, or a donor's recall" },
     { "GET",    "/api/v1/blood/requests/{request}", hb_h_blood_request_get, TOKEN,
                 HB_ACT_BLOOD_REQUEST_READ,
-                NO_BODY,       PERSONAL, "one request" },
+                NO_BODY,    JSON,      PERSONAL, "one request" },
     { "GET",    "/api/v1/blood/requests/{request}/events", hb_h_blood_request_events, TOKEN,
                 HB_ACT_BLOOD_REQUEST_READ,
-                NO_BODY,       PERSONAL, "a request's history" },
+                NO_BODY,    JSON,      PERSONAL, "a request's history" },
     { "POST",   "/api/v1/blood/requests/{request}/events", hb_h_blood_request_step, TOKEN,
                 HB_ACT_BLOOD_REQUEST_WRITE,
-                JSON(16 * KIB), false,   "take a step: offer, decline, accept, ship, receive, "
-                                         "cancel" },
+                16 * KIB,   JSON,      false,    "take a step: offer, decline, accept, ship, "
+                                                 "receive, cancel" },
 };
 /* clang-format on */
 

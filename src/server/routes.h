@@ -44,6 +44,17 @@ int hb_h_notice_get(hb_request *req, hb_response *res);
 int hb_h_notice_ack(hb_request *req, hb_response *res);
 int hb_h_bulletin_list(hb_request *req, hb_response *res);
 int hb_h_bulletin_get(hb_request *req, hb_response *res);
+/* h_registry.c */
+int hb_h_registry_list(hb_request *req, hb_response *res);
+int hb_h_registry_import(hb_request *req, hb_response *res);
+int hb_h_registry_history(hb_request *req, hb_response *res);
+int hb_h_registry_may_use(hb_request *req, hb_response *res);
+int hb_h_registry_may_practise(hb_request *req, hb_response *res);
+int hb_h_registry_expiring(hb_request *req, hb_response *res);
+int hb_h_registry_usage(hb_request *req, hb_response *res);
+int hb_h_registry_accreditations(hb_request *req, hb_response *res);
+int hb_h_registry_fhir(hb_request *req, hb_response *res);
+
 /* h_blood.c */
 int hb_h_blood_donors_upload(hb_request *req, hb_response *res);
 int hb_h_blood_donors_list(hb_request *req, hb_response *res);

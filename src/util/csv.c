@@ -14,7 +14,6 @@
 #include "util/csv.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -446,47 +445,6 @@ int hb_csv_error(const hb_csv *csv, size_t field, const char *fmt, ...)
                             hb_csv_column(csv, field), csv->header[field], reason);
     return hb_error_set(HB_EINVAL, "%s:%lu:%lu: %s", csv->name, csv->record_line,
                         hb_csv_column(csv, field), reason);
-}
-
-/* A decimal number at *p (advanced past it) before a ':'; 0 and *p unchanged when there is none. */
-static unsigned long number_then_colon(const char **p, const char *end)
-{
-    const char *q = *p;
-    unsigned long n = 0;
-    while (q < end && *q >= '0' && *q <= '9' && n < ULONG_MAX / 10)
-        n = n * 10 + (unsigned long)(*q++ - '0');
-    if (q == *p || q == end || *q != ':')
-        return 0;
-    *p = q + 1;
-    return n;
-}
-
-bool hb_csv_message_parse(hb_csv_message *out, const char *message, size_t len, const char *name)
-{
-    const char *p = message, *end = message + len;
-    size_t nlen = strlen(name);
-    memset(out, 0, sizeof *out);
-    if (len <= nlen || memcmp(message, name, nlen) != 0 || message[nlen] != ':')
-        return false;
-    p += nlen + 1;
-    if ((out->line = number_then_colon(&p, end)) > 0)
-        out->column = number_then_colon(&p, end);
-    if (p < end && *p == ' ')
-        p++;
-    static const char field[] = "field '";
-    const char *close = NULL;
-    if ((size_t)(end - p) > sizeof field - 1 && memcmp(p, field, sizeof field - 1) == 0)
-        for (const char *q = p + sizeof field - 1; !close && q + 2 < end; q++)
-            if (q[0] == '\'' && q[1] == ':' && q[2] == ' ')
-                close = q;
-    if (close) {
-        out->field = p + sizeof field - 1;
-        out->field_len = (size_t)(close - out->field);
-        p = close + 3;
-    }
-    out->reason = p;
-    out->reason_len = (size_t)(end - p);
-    return true;
 }
 
 uint64_t hb_csv_bytes_read(const hb_csv *csv)

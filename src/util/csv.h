@@ -16,7 +16,6 @@
 #ifndef HB_UTIL_CSV_H
 #define HB_UTIL_CSV_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,26 +56,6 @@ long hb_csv_find(const hb_csv *csv, const char *name);
  *     "<name>:<line>:<column>: field '<header name>': <reason>"
  */
 int hb_csv_error(const hb_csv *csv, size_t field, const char *fmt, ...) HB_PRINTF(3, 4);
-
-/*
- * A message in the form hb_csv_error() writes, taken apart again — for an interface that reports
- * each error of a rejected input as data (the HTTP API's problem documents) rather than as text:
- *
- *     <name>:<line>:<column>: field '<field>': <reason>
- *
- * where the field, the column and the line may be missing ("<name>:<line>: DIN … is also on line
- * 2", "<name>: empty file"). Missing numbers are 0, a missing field has field_len 0; field and
- * reason point into message. Returns false when message[0..len) does not begin "<name>:".
- */
-typedef struct hb_csv_message {
-    unsigned long line, column;
-    const char *field;
-    size_t field_len;
-    const char *reason;
-    size_t reason_len;
-} hb_csv_message;
-
-bool hb_csv_message_parse(hb_csv_message *out, const char *message, size_t len, const char *name);
 
 /* Input consumed so far and its total size (0 when unknown, e.g. a pipe): for progress bars. */
 uint64_t hb_csv_bytes_read(const hb_csv *csv);

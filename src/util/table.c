@@ -83,6 +83,13 @@ int hb_table_add_row(hb_table *t, const char *const *cells)
     return 0;
 }
 
+void hb_table_truncate(hb_table *t, size_t rows)
+{
+    for (; t->rows > rows; t->rows--)
+        for (size_t c = 0; c < t->ncols; c++)
+            hb_free(t->cells[(t->rows - 1) * t->ncols + c]);
+}
+
 size_t hb_table_row_count(const hb_table *t)
 {
     return t->rows;
@@ -96,14 +103,6 @@ size_t hb_table_column_count(const hb_table *t)
 const char *hb_table_column_name(const hb_table *t, size_t col)
 {
     return col < t->ncols ? t->names[col] : NULL;
-}
-
-void hb_table_truncate(hb_table *t, size_t rows)
-{
-    for (size_t i = rows * t->ncols; i < t->rows * t->ncols; i++)
-        hb_free(t->cells[i]);
-    if (rows < t->rows)
-        t->rows = rows;
 }
 
 const char *hb_table_cell(const hb_table *t, size_t row, size_t col)

@@ -30,7 +30,7 @@ int hb_table_add_row(hb_table *table, const char *const *cells);
 size_t hb_table_row_count(const hb_table *table);
 size_t hb_table_column_count(const hb_table *table);
 const char *hb_table_column_name(const hb_table *table, size_t col);
-/* Drop the rows after the first rows (a page read one row long, to know whether more follow). */
+/* Keep only the first rows rows (a page read one row long, to learn whether more follow). */
 void hb_table_truncate(hb_table *table, size_t rows);
 const char *hb_table_cell(const hb_table *table, size_t row, size_t col);
 

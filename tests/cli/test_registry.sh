@@ -1,6 +1,6 @@
 #!/bin/sh
 # `healthybay registry …` end to end on both backends, with synthetic data (codes SYN-…): import,
-# rejection with every bad line named, may-use / may-practise and their exit codes (0 yes,
+# audit entries, rejection with every bad line named, may-use / may-practise and their exit codes (0 yes,
 # 3 no, 1 failure, 2 usage), revocation, history, expiry alerts, usage, FHIR export.
 . "$(dirname "$0")/lib.sh"
 
@@ -24,6 +24,17 @@ grep -q '1 new' "$WORK/out" || fail "products: $(cat "$WORK/out")"
 "$HB" registry import --db "$DB" approvals "$WORK/approvals.csv" >/dev/null || fail "import approvals"
 "$HB" registry import --db "$DB" approvals "$WORK/approvals.csv" >"$WORK/out" || fail "re-import"
 grep -q '1 unchanged (nothing to write)' "$WORK/out" || fail "re-import: $(cat "$WORK/out")"
+
+# Every change is audited, as the operator, naming the batch; a file that changes nothing and a
+# dry run are not changes.
+"$HB" registry import --db "$DB" --dry-run products "$WORK/products.csv" >/dev/null || fail "dry run"
+"$HB" audit list --db "$DB" --format csv >"$WORK/audit.csv"
+check_eq "$(grep -c ',registry.write,registry/' "$WORK/audit.csv")" 2 "registry audit entries"
+grep -q ',cli [^,]*,registry.write,registry/products/batch/[0-9]*,ok,' "$WORK/audit.csv" ||
+    fail "audit of the products import: $(cat "$WORK/audit.csv")"
+grep -q ',cli [^,]*,registry.write,registry/approvals/batch/[0-9]*,ok,' "$WORK/audit.csv" ||
+    fail "audit of the approvals import: $(cat "$WORK/audit.csv")"
+"$HB" audit verify --db "$DB" >/dev/null || fail "audit verify after imports"
 
 # A bad file is rejected whole: every bad line named, nothing written.
 cat >"$WORK/bad.csv" <<'CSV'

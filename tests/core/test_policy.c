@@ -52,6 +52,23 @@ static const struct {
     { HB_ACT_ALERT_ACT, HB_ROLE_EPIDEMIOLOGIST, "YYN/YNN" },
     { HB_ACT_NOTICE_READ, HB_ROLE_EPIDEMIOLOGIST, "YYN/YNN" },
     { HB_ACT_NOTICE_ACK, HB_ROLE_EPIDEMIOLOGIST, "YYN/YNN" },
+    /* The registries are public registers. */
+    { HB_ACT_REGISTRY_READ, HB_ROLE_ADMIN, "YYY/YYY" },
+    { HB_ACT_REGISTRY_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYY" },
+    { HB_ACT_REGISTRY_READ, HB_ROLE_REPORTER, "YYY/YYY" },
+    { HB_ACT_REGISTRY_READ, HB_ROLE_CLINICIAN, "YYY/YYY" },
+    { HB_ACT_REGISTRY_READ, HB_ROLE_BLOOD_BANK, "YYY/YYY" },
+    { HB_ACT_REGISTRY_READ, HB_ROLE_AUDITOR, "YYY/YYY" },
+    { HB_ACT_REGISTRY_READ, HB_ROLE_MONITOR, "YYY/YYY" },
+    /* Reporters submit registry files: an authority's reach crosses the border (the registers
+     * are kept jointly; the registry narrows it row by row), an institution's is its own. */
+    { HB_ACT_REGISTRY_WRITE, HB_ROLE_REPORTER, "YYY/YNN" },
+    /* Practitioners' restricted fields: at home the authority and the employer; across the
+     * border only under a sharing rule (none in these targets). */
+    { HB_ACT_REGISTRY_PERSONAL_READ, HB_ROLE_REPORTER, "YYN/YNN" },
+    /* Usage figures: aggregates shared by the authorities; an institution's own. */
+    { HB_ACT_REGISTRY_USAGE_READ, HB_ROLE_REPORTER, "YYY/YNN" },
+    { HB_ACT_REGISTRY_USAGE_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YNN" },
     /* Rare blood: a centre's registry is its own; search reaches all three jurisdictions; a
      * request is seen by its two parties only (these targets share none with the caller). */
     { HB_ACT_BLOOD_REGISTRY_READ, HB_ROLE_BLOOD_BANK, "YNN/YNN" },
@@ -151,6 +168,26 @@ TEST(policy__reaches_admit_what_they_say)
     CHECK(hb_policy__reach_admits(HB_REACH_ALL, &hospital, &foreign));
     const hb_policy_target unowned = { "HK", NULL, false };
     CHECK(!hb_policy__reach_admits(HB_REACH_OWN_ORG, &hospital, &unowned));
+}
+
+/* A practitioner's restricted fields cross the border only under the registry's sharing rules
+ * (a permit the authority issued, an employment at the institution). */
+TEST(policy__registry_personal_data_crosses_only_when_shared)
+{
+    hb_principal hospital = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_REPORTER);
+    hb_principal authority = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_REPORTER);
+    const hb_policy_target macao = { "MO", NULL, false };
+    const hb_policy_target macao_shared = { "MO", NULL, true };
+    const hb_policy_target at_home = { "HK", NULL, false };
+    CHECK_OK(hb_policy_check(&authority, HB_ACT_REGISTRY_PERSONAL_READ, &at_home));
+    CHECK_FAILS(hb_policy_check(&authority, HB_ACT_REGISTRY_PERSONAL_READ, &macao), HB_EPERM,
+                "another jurisdiction");
+    CHECK_OK(hb_policy_check(&authority, HB_ACT_REGISTRY_PERSONAL_READ, &macao_shared));
+    CHECK_FAILS(hb_policy_check(&hospital, HB_ACT_REGISTRY_PERSONAL_READ, &at_home), HB_EPERM,
+                NULL);
+    CHECK_OK(hb_policy_check(&hospital, HB_ACT_REGISTRY_PERSONAL_READ, &macao_shared));
+    hb_principal clinician = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_CLINICIAN);
+    CHECK(!hb_policy_allows_some(&clinician, HB_ACT_REGISTRY_PERSONAL_READ));
 }
 
 /* A blood request crosses the border to its other party through the sharing rule, and only to

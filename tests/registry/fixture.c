@@ -34,7 +34,13 @@ int fx_import(hb_store *s, const hb_registry_caller *caller, const char *kind, c
     char name[64];
     snprintf(name, sizeof name, "%s.csv", kind);
     int rc = hb_registry_import_memory(s, caller, kind, name, text, strlen(text), &opt, &r);
-    snprintf(last_errors, sizeof last_errors, "%s", r.errors ? r.errors : "");
+    size_t used = 0;
+    last_errors[0] = '\0';
+    for (size_t i = 0; i < r.nlisted && used < sizeof last_errors; i++) {
+        int n =
+            snprintf(last_errors + used, sizeof last_errors - used, "%s\n", r.errors[i].message);
+        used += n > 0 ? (size_t)n : 0;
+    }
     hb_registry_import_report_dispose(&r);
     if (errors)
         *errors = last_errors;

@@ -9,6 +9,7 @@
 #include "fixture.h"
 #include "harness.h"
 #include "registry/products.h"
+#include "util/buf.h"
 
 #define PRODUCTS_HEADER                                                                  \
     "code,kind,hk_reg_no,mo_reg_no,name_en,name_zh_hans,name_zh_hant,inn,form,strength," \
@@ -37,11 +38,50 @@ TEST(registry__import_errors_name_line_and_field)
     CHECK_STR_EQ(fx_scalar(s, "SELECT count(*) FROM hb_registry_products"), "0");
     CHECK_STR_EQ(fx_scalar(s, "SELECT count(*) FROM hb_registry_batches WHERE kind = 'products'"),
                  "0");
+    /* The same problems, in parts, for interfaces that point at fields their own way. */
+    hb_registry_import_options opt = { .source = "api" };
+    hb_registry_import_report r;
+    const char *text = PRODUCTS_HEADER "SYN-A,medicine,HK-2,,Bad kind,,,,tablet,5 mg,,,\n";
+    CHECK_FAILS(hb_registry_import_memory(s, &hb_registry_operator, "products", "body", text,
+                                          strlen(text), &opt, &r),
+                HB_EINVAL, NULL);
+    CHECK_INT_EQ(r.nerrors, 1);
+    CHECK_INT_EQ(r.nlisted, 1);
+    CHECK_INT_EQ(r.errors[0].line, 2);
+    CHECK_INT_EQ(r.errors[0].column, 7);
+    CHECK_STR_EQ(r.errors[0].field, "kind");
+    CHECK_STR_EQ(r.errors[0].reason, "'medicine' is not one of drug|device");
+    CHECK_STR_EQ(r.errors[0].message,
+                 "body:2:7: field 'kind': 'medicine' is not one of drug|device");
+    hb_registry_import_report_dispose(&r);
+    CHECK(r.errors == NULL && r.nlisted == 0);
     CHECK_FAILS(
         fx_import(s, &hb_registry_operator, "products", "code,kind,colour\nA,drug,red\n", NULL),
         HB_EINVAL, "missing column 'hk_reg_no'");
     CHECK_FAILS(fx_import(s, &hb_registry_operator, "nonsense", "a\n1\n", NULL), HB_EINVAL,
                 "'nonsense' is not a registry import kind");
+    hb_store_close(s);
+}
+
+/* Every problem is counted; the first HB_REPORT_ERRORS_MAX are listed. */
+TEST(registry__import_lists_the_first_errors_and_counts_all)
+{
+    hb_store *s = fx_migrated();
+    hb_buf text;
+    hb_buf_init(&text, 0);
+    CHECK_OK(hb_buf_puts(&text, PRODUCTS_HEADER));
+    for (int i = 0; i < HB_REPORT_ERRORS_MAX + 5; i++)
+        CHECK_OK(hb_buf_printf(&text, "SYN-%d,medicine,HK-1,,Bad,,,,tablet,5 mg,,,\n", i));
+    hb_registry_import_options opt = { .source = "test" };
+    hb_registry_import_report r;
+    CHECK_FAILS(
+        hb_registry_import_memory(s, &fx_gd, "products", "many.csv", text.ptr, text.len, &opt, &r),
+        HB_EINVAL, NULL);
+    CHECK_INT_EQ(r.nerrors, HB_REPORT_ERRORS_MAX + 5);
+    CHECK_INT_EQ(r.nlisted, HB_REPORT_ERRORS_MAX);
+    CHECK_INT_EQ(r.errors[HB_REPORT_ERRORS_MAX - 1].line, HB_REPORT_ERRORS_MAX + 1);
+    hb_registry_import_report_dispose(&r);
+    hb_buf_dispose(&text);
     hb_store_close(s);
 }
 
@@ -209,6 +249,16 @@ TEST(registry__usage_within_approvals_and_report)
     CHECK_INT_EQ(hb_table_row_count(t), 1);
     CHECK_STR_EQ(hb_table_cell(t, 0, 5), "2");
     hb_table_free(t);
+    /* A usage item's history holds its figures: the same readers as the listing. */
+    const char *item = "gd-hku-szh/SYN-DRUG-1/2024-01";
+    CHECK_OK(hb_registry_history(s, &hku, "usage", item, &t));
+    CHECK_CONTAINS(hb_table_cell(t, 0, 7), "\"patients\":3");
+    hb_table_free(t);
+    CHECK_OK(hb_registry_history(s, &fx_hk, "usage", item, &t));
+    hb_table_free(t);
+    CHECK_FAILS(hb_registry_history(s, &fx_public, "usage", item, &t), HB_EPERM, "usage figures");
+    CHECK_FAILS(hb_registry_history(s, &fx_hq_clinic, "usage", item, &t), HB_ENOTFOUND,
+                "no usage item");
     hb_store_close(s);
 }
 
@@ -256,7 +306,8 @@ TEST(registry__write_permissions)
     CHECK_OK(hb_registry_usage_report(s, &fx_hq_clinic, NULL, NULL, NULL, &t));
     CHECK_INT_EQ(hb_table_row_count(t), 0); /* its own: none */
     hb_table_free(t);
-    CHECK_FAILS(hb_registry_list(s, &fx_public, "usage", NULL, NULL, 0, &t, NULL), HB_EPERM, NULL);
+    hb_registry_list_options all = { 0 };
+    CHECK_FAILS(hb_registry_list(s, &fx_public, "usage", &all, &t, NULL), HB_EPERM, NULL);
     hb_store_close(s);
 }
 

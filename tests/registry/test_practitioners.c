@@ -70,8 +70,8 @@ TEST(registry__listing_masks_restricted_fields)
     hb_table *t;
     bool shown = true;
     enum { SEX = 7, DOB = 8, PHONE = 9 };
-    CHECK_OK(hb_registry_list(s, &fx_public, "practitioners", NULL, NULL, day_of("2024-06-01"), &t,
-                              &shown));
+    hb_registry_list_options june_2024 = { .on = day_of("2024-06-01") };
+    CHECK_OK(hb_registry_list(s, &fx_public, "practitioners", &june_2024, &t, &shown));
     CHECK(!shown);
     CHECK_INT_EQ(hb_table_row_count(t), 3);
     CHECK_STR_EQ(cell(t, "SYN-MO-1", 3), "Synthetic Doctor One"); /* public field */
@@ -79,23 +79,22 @@ TEST(registry__listing_masks_restricted_fields)
     CHECK(cell(t, "SYN-MO-1", PHONE) == NULL);
     CHECK(cell(t, "SYN-HK-1", SEX) == NULL);
     hb_table_free(t);
-    CHECK_OK(
-        hb_registry_list(s, &fx_mo, "practitioners", NULL, NULL, day_of("2024-06-01"), &t, &shown));
+    CHECK_OK(hb_registry_list(s, &fx_mo, "practitioners", &june_2024, &t, &shown));
     CHECK(shown);
     CHECK_STR_EQ(cell(t, "SYN-MO-1", DOB), "1980-02-03");
     CHECK(cell(t, "SYN-HK-1", DOB) == NULL); /* Macao does not see Hong Kong's */
     hb_table_free(t);
     /* Disciplinary actions are public; the case reference and summary are not. */
-    CHECK_OK(hb_registry_list(s, &fx_public, "disciplinary", "practitioner", "SYN-HK-1",
-                              day_of("2025-04-01"), &t, &shown));
+    hb_registry_list_options one = { "practitioner", "SYN-HK-1", day_of("2025-04-01"), 0, 0 };
+    CHECK_OK(hb_registry_list(s, &fx_public, "disciplinary", &one, &t, &shown));
     CHECK_INT_EQ(hb_table_row_count(t), 1);
     CHECK_STR_EQ(hb_table_cell(t, 0, 4), "suspension");
     CHECK(hb_table_cell(t, 0, 1) == NULL);
     CHECK(hb_table_cell(t, 0, 7) == NULL);
     CHECK_STR_EQ(hb_table_cell(t, 0, 9), "active"); /* in effect on 2025-04-01 */
     hb_table_free(t);
-    CHECK_OK(
-        hb_registry_list(s, &fx_hk, "disciplinary", NULL, NULL, day_of("2025-06-01"), &t, &shown));
+    hb_registry_list_options june_2025 = { .on = day_of("2025-06-01") };
+    CHECK_OK(hb_registry_list(s, &fx_hk, "disciplinary", &june_2025, &t, &shown));
     CHECK_STR_EQ(hb_table_cell(t, 0, 1), "SYN-CASE-1");
     CHECK_STR_EQ(hb_table_cell(t, 0, 9), "expired");
     hb_table_free(t);
@@ -105,14 +104,56 @@ TEST(registry__listing_masks_restricted_fields)
     CHECK_OK(hb_registry_history(s, &fx_mo, "practitioners", "SYN-MO-1", &t));
     CHECK_CONTAINS(hb_table_cell(t, 0, 7), "\"date_of_birth\":\"1980-02-03\"");
     hb_table_free(t);
-    CHECK_FAILS(hb_registry_list(s, &fx_public, "practitioners", "colour", "red", 0, &t, NULL),
-                HB_EINVAL, "not a column");
+    CHECK_FAILS(hb_registry_history(s, &fx_hk, "practitioners", "SYN-MO-1", &t), HB_EPERM,
+                "restricted");
+    /* A case is named by its restricted reference: whoever may not see it cannot tell whether it
+     * exists. */
+    CHECK_FAILS(hb_registry_history(s, &fx_mo, "disciplinary", "HK/SYN-CASE-1", &t), HB_ENOTFOUND,
+                "no disciplinary item 'HK/SYN-CASE-1'");
+    CHECK_FAILS(hb_registry_history(s, &fx_mo, "disciplinary", "HK/SYN-CASE-9", &t), HB_ENOTFOUND,
+                "no disciplinary item 'HK/SYN-CASE-9'");
+    CHECK_FAILS(hb_registry_history(s, &fx_public, "disciplinary", "HK/SYN-CASE-1", &t), HB_EPERM,
+                "restricted");
+    CHECK_OK(hb_registry_history(s, &fx_hk, "disciplinary", "HK/SYN-CASE-1", &t));
+    CHECK_CONTAINS(hb_table_cell(t, 0, 7), "synthetic summary");
+    hb_table_free(t);
+    hb_registry_list_options colour = { "colour", "red", 0, 0, 0 };
+    CHECK_FAILS(hb_registry_list(s, &fx_public, "practitioners", &colour, &t, NULL), HB_EINVAL,
+                "not a column");
     /* Filtering on a restricted field would leak it: refused to all but the operator. */
-    CHECK_FAILS(hb_registry_list(s, &fx_public, "practitioners", "date_of_birth", "1980-02-03", 0,
-                                 &t, NULL),
-                HB_EPERM, "restricted");
-    CHECK_FAILS(hb_registry_list(s, &fx_mo, "disciplinary", "case_ref", "SYN-CASE-1", 0, &t, NULL),
-                HB_EPERM, "restricted");
+    hb_registry_list_options born = { "date_of_birth", "1980-02-03", 0, 0, 0 };
+    hb_registry_list_options case_ref = { "case_ref", "SYN-CASE-1", 0, 0, 0 };
+    CHECK_FAILS(hb_registry_list(s, &fx_public, "practitioners", &born, &t, NULL), HB_EPERM,
+                "restricted");
+    CHECK_FAILS(hb_registry_list(s, &fx_mo, "disciplinary", &case_ref, &t, NULL), HB_EPERM,
+                "restricted");
+    hb_store_close(s);
+}
+
+/* Pages by offset in key order: together they are the whole list. */
+TEST(registry__listing_in_pages)
+{
+    hb_store *s = fx_migrated();
+    fx_load_all(s);
+    hb_table *t;
+    hb_registry_list_options opt = { .on = day_of("2024-06-01"), .limit = 2 };
+    CHECK_OK(hb_registry_list(s, &fx_public, "practitioners", &opt, &t, NULL));
+    CHECK_INT_EQ(hb_table_row_count(t), 2);
+    CHECK_STR_EQ(hb_table_cell(t, 0, 0), "SYN-HK-1");
+    CHECK_STR_EQ(hb_table_cell(t, 1, 0), "SYN-MO-1");
+    hb_table_free(t);
+    opt.offset = 2;
+    CHECK_OK(hb_registry_list(s, &fx_public, "practitioners", &opt, &t, NULL));
+    CHECK_INT_EQ(hb_table_row_count(t), 1);
+    CHECK_STR_EQ(hb_table_cell(t, 0, 0), "SYN-MO-2");
+    hb_table_free(t);
+    opt.offset = 3;
+    CHECK_OK(hb_registry_list(s, &fx_public, "practitioners", &opt, &t, NULL));
+    CHECK_INT_EQ(hb_table_row_count(t), 0);
+    hb_table_free(t);
+    opt.limit = (uint64_t)INT64_MAX + 1;
+    CHECK_FAILS(hb_registry_list(s, &fx_public, "practitioners", &opt, &t, NULL), HB_EINVAL,
+                "too large");
     hb_store_close(s);
 }
 
@@ -144,6 +185,7 @@ TEST(registry__expiry_alerts)
     CHECK_INT_EQ(hb_table_row_count(t), 0);
     hb_table_free(t);
     CHECK_FAILS(hb_registry_expiring(s, NULL, 0, -1, &t), HB_EINVAL, NULL);
+    CHECK_FAILS(hb_registry_expiring(s, "products", 0, 90, &t), HB_EINVAL, "no expiry alerts");
     hb_store_close(s);
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/accounts.h"
 #include "harness.h"
+#include "registry/fixture.h"
 #include "server/routes.h"
 #include "blood_fixture.h"
 #include "support.h"
@@ -87,6 +88,24 @@ static const struct {
     { "GET",
       "/api/v1/bulletins/{date}",
       { "NNN/NNN", "YYY/YYN", "YYY/YYN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    /* The registries are public registers. */
+    { "GET", "/api/v1/registry/items/{kind}", EVERYONE },
+    /* Reporters import; the request registers an institution of the target's jurisdiction,
+     * which only that jurisdiction's authority may do. */
+    { "POST",
+      "/api/v1/registry/items/{kind}",
+      { "NNN/NNN", "NNN/NNN", "YYN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    { "GET", "/api/v1/registry/items/{kind}/history", EVERYONE },
+    { "GET", "/api/v1/registry/may-use", EVERYONE },
+    { "GET", "/api/v1/registry/may-practise", EVERYONE },
+    { "GET", "/api/v1/registry/expiring", EVERYONE },
+    /* Usage figures of the target organisation: the authorities share them, an institution
+     * sees its own. */
+    { "GET",
+      "/api/v1/registry/usage",
+      { "NNN/NNN", "YYY/YNN", "YYY/YNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
+    { "GET", "/api/v1/registry/accreditations", EVERYONE },
+    { "GET", "/api/v1/registry/fhir", EVERYONE },
     /* Rare blood. A registry is a blood centre's own, and neither caller here is one: the policy
      * lets a blood bank at its own organisation through, then the module refuses (403).
      * tests/server/test_blood.c runs a blood centre's roles against these routes. */
@@ -124,6 +143,33 @@ static long long alert_in(hb_test_world *w, const char *jurisdiction)
     long long id = (long long)hb_stmt_int64(st, 0);
     hb_stmt_finalize(st);
     return id;
+}
+
+/* The registry routes, on the synthetic registry data (tests/registry/fixture.h). */
+static void registry_request_for(const hb_route *r, const target *t, int serial, char *path,
+                                 char *body)
+{
+    const char *p = r->pattern;
+    if (strcmp(p, "/api/v1/registry/items/{kind}") == 0 && strcmp(r->method, "GET") == 0)
+        snprintf(path, 256, "/api/v1/registry/items/products");
+    else if (strcmp(p, "/api/v1/registry/items/{kind}") == 0) {
+        snprintf(path, 256, "/api/v1/registry/items/institutions");
+        snprintf(body, 512,
+                 "code,jurisdiction,region,zone,kind,name_en,name_zh_hans,name_zh_hant,name_pt,"
+                 "source\nmatrix-%d,%s,%s,,clinic,Matrix Clinic,,,,test\n",
+                 serial, t->jurisdiction, strcmp(t->jurisdiction, "HK") == 0 ? "HK-A" : "440100");
+    } else if (strcmp(p, "/api/v1/registry/items/{kind}/history") == 0)
+        snprintf(path, 256, "/api/v1/registry/items/institutions/history?item=gd-hku-szh");
+    else if (strcmp(p, "/api/v1/registry/may-use") == 0)
+        snprintf(path, 256, "%s?product=SYN-DRUG-1&institution=gd-hku-szh&on=2025-01-01", p);
+    else if (strcmp(p, "/api/v1/registry/may-practise") == 0)
+        snprintf(path, 256, "%s?person=SYN-MO-1&institution=syn-hq-clinic&on=2025-01-01", p);
+    else if (strcmp(p, "/api/v1/registry/usage") == 0)
+        snprintf(path, 256, "%s?institution=%s", p, t->org);
+    else if (strcmp(p, "/api/v1/registry/fhir") == 0)
+        snprintf(path, 256, "%s?resources=Organization", p);
+    else
+        snprintf(path, 256, "%s", p); /* expiring, accreditations */
 }
 
 /* Rare blood: uploads as the caller's own registry; a search of the target's jurisdiction; a new
@@ -212,6 +258,8 @@ static void request_for(hb_test_world *w, const hb_route *r, const target *t, in
                  hb_test_notification_to(w, t->jurisdiction));
     else if (strcmp(p, "/api/v1/bulletins/{date}") == 0)
         snprintf(path, 256, "/api/v1/bulletins/2019-03-10?jurisdiction=%s", t->jurisdiction);
+    else if (strncmp(p, "/api/v1/registry/", 17) == 0)
+        registry_request_for(r, t, serial, path, body);
     else if (strncmp(p, "/api/v1/blood/", 14) == 0)
         blood_request_for(w, r, t, path, body);
     else
@@ -228,19 +276,14 @@ static const char *cells_for(const hb_route *r, hb_role role)
                  r->pattern);
 }
 
-/* The Content-Type of the route's body (the test client sends application/json unless told). */
-static const char *const *media_header(const hb_route *r)
-{
-    static const char *const csv[] = { "Content-Type: text/csv", NULL };
-    return r->body_type == HB_BODY_CSV ? csv : NULL;
-}
-
 TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
 {
     hb_test_world w;
     hb_test_world_start(&w);
     hb_test_world_surveillance(&w);
     hb_test_blood_start(&w);
+    fx_load_all(w.db);
+    static const char *const csv[] = { "Content-Type: text/csv", NULL };
     static const char *const callers[2] = { "hk-dh", "hk-qmh" };
     static const target targets[2][3] = {
         { { "hk-dh", "HK" }, { "hk-qmh", "HK" }, { "gd-szh", "GD" } },
@@ -261,7 +304,8 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
                     request_for(&w, &routes[i], &targets[k][t], serial++, path, body);
                     hb_test_response res;
                     hb_test_call(&w, &res, routes[i].method, path, tokens[k][role],
-                                 body[0] ? body : NULL, media_header(&routes[i]));
+                                 body[0] ? body : NULL,
+                                 routes[i].media == HB_MEDIA_CSV ? csv : NULL);
                     bool want = cells_for(&routes[i], (hb_role)role)[k * 4 + t] == 'Y';
                     bool allowed = res.status >= 200 && res.status < 300;
                     CHECK_MSG(allowed == want &&
@@ -280,7 +324,7 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
         request_for(&w, &routes[i], &targets[0][0], serial++, path, body);
         hb_test_response res;
         hb_test_call(&w, &res, routes[i].method, path, NULL, body[0] ? body : NULL,
-                     media_header(&routes[i]));
+                     routes[i].media == HB_MEDIA_CSV ? csv : NULL);
         CHECK_INT_EQ(res.status, routes[i].access == HB_ACCESS_PUBLIC ? 200 : 401);
         hb_test_response_dispose(&res);
     }

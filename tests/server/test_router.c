@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "harness.h"
+#include "registry/registry.h"
 #include "server/routes.h"
 
 static const hb_route *match(const char *method, const char *path, hb_route_params *p, bool *known,
@@ -72,7 +73,6 @@ TEST(http__the_route_table_is_well_formed)
         /* Only writes take a body (an acknowledgement is a write without one); every route
          * names an action the policy knows. */
         CHECK(routes[i].body_max == 0 || strcmp(routes[i].method, "POST") == 0);
-        CHECK(routes[i].body_type == HB_BODY_JSON || routes[i].body_type == HB_BODY_CSV);
         CHECK((unsigned)routes[i].action < HB_ACTION_COUNT);
         for (size_t j = i + 1; j < n; j++)
             CHECK_MSG(strcmp(routes[i].method, routes[j].method) != 0 ||
@@ -105,6 +105,15 @@ TEST(http__openapi_documents_exactly_the_routes)
         CHECK_MSG(op != NULL, "%s %s is not in openapi.json", routes[i].method, routes[i].pattern);
         CHECK_MSG(json_object_get(op, "responses") != NULL, "%s %s has no responses",
                   routes[i].method, routes[i].pattern);
+        /* A route that takes a body documents it in its media type, and only that one. */
+        json_t *content = json_object_get(json_object_get(op, "requestBody"), "content");
+        CHECK_MSG((routes[i].body_max > 0) == (content != NULL), "%s %s: requestBody",
+                  routes[i].method, routes[i].pattern);
+        if (content)
+            CHECK_MSG(json_object_size(content) == 1 &&
+                          json_object_get(content, hb_media_name(routes[i].media)),
+                      "%s %s: the request body is %s", routes[i].method, routes[i].pattern,
+                      hb_media_name(routes[i].media));
         /* Public routes say so; the others inherit the bearer requirement. */
         json_t *security = json_object_get(op, "security");
         CHECK((routes[i].access == HB_ACCESS_PUBLIC) ==
@@ -125,5 +134,21 @@ TEST(http__openapi_documents_exactly_the_routes)
             CHECK_MSG(found, "openapi.json documents %s %s, which is not a route", method, path);
         }
     }
+    json_decref(doc);
+}
+
+/* The {kind} parameter documents exactly the registry's kinds, in its order. */
+TEST(http__openapi_lists_the_registry_kinds)
+{
+    size_t len;
+    const char *text = hb_openapi_document(&len);
+    json_t *doc = json_loadb(text, len, 0, NULL);
+    CHECK(doc != NULL);
+    json_t *param =
+        json_object_get(json_object_get(json_object_get(doc, "components"), "parameters"), "kind");
+    json_t *kinds = json_object_get(json_object_get(param, "schema"), "enum");
+    CHECK_INT_EQ(json_array_size(kinds), hb_registry_kind_count());
+    for (size_t i = 0; i < hb_registry_kind_count(); i++)
+        CHECK_STR_EQ(json_string_value(json_array_get(kinds, i)), hb_registry_kind_name(i));
     json_decref(doc);
 }

@@ -1,5 +1,4 @@
 /* Tests for util/csv.c: RFC 4180, positions in errors, limits. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,51 +172,4 @@ TEST(csv__out_of_memory_is_reported)
             CHECK_INT_EQ(rc, 0);
         hb_csv_free(csv);
     }
-}
-
-/* hb_csv_message_parse takes apart what hb_csv_error and the importers write. */
-TEST(csv__messages_taken_apart_again)
-{
-    hb_csv *csv = open_text("din,abo\nX,C\n");
-    CHECK_OK(hb_csv_read_header(csv));
-    CHECK_INT_EQ(hb_csv_next(csv), 1);
-    hb_csv_error(csv, 1, "'%s' is not an ABO group", "C");
-    hb_csv_free(csv);
-    char text[HB_ERROR_MESSAGE_MAX];
-    snprintf(text, sizeof text, "%s", hb_error_last());
-    hb_csv_message m;
-    CHECK(hb_csv_message_parse(&m, text, strlen(text), "t.csv"));
-    CHECK_INT_EQ(m.line, 2);
-    CHECK_INT_EQ(m.column, 3);
-    CHECK(m.field_len == 3 && memcmp(m.field, "abo", 3) == 0);
-    CHECK(m.reason_len == strlen("'C' is not an ABO group") &&
-          memcmp(m.reason, "'C' is not an ABO group", m.reason_len) == 0);
-
-    static const struct {
-        const char *text;
-        unsigned long line, column;
-        const char *field, *reason;
-    } cases[] = {
-        { "t.csv:7: DIN W123424123456 is also on line 2", 7, 0, "",
-          "DIN W123424123456 is also on line 2" },
-        { "t.csv:3:1: expected 2 fields", 3, 1, "", "expected 2 fields" },
-        { "t.csv: empty file (expected a header line)", 0, 0, "",
-          "empty file (expected a header line)" },
-        { "t.csv:2:9: field 'a:b': x': y", 2, 9, "a:b", "x': y" },
-        { "t.csv:12x: odd", 0, 0, "", "12x: odd" },
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *t = cases[i].text;
-        CHECK_MSG(hb_csv_message_parse(&m, t, strlen(t), "t.csv"), "%s", t);
-        CHECK_INT_EQ(m.line, cases[i].line);
-        CHECK_INT_EQ(m.column, cases[i].column);
-        CHECK_MSG(m.field_len == strlen(cases[i].field) &&
-                      memcmp(m.field ? m.field : "", cases[i].field, m.field_len) == 0,
-                  "%s: field", t);
-        CHECK_MSG(m.reason_len == strlen(cases[i].reason) &&
-                      memcmp(m.reason, cases[i].reason, m.reason_len) == 0,
-                  "%s: reason '%.*s'", t, (int)m.reason_len, m.reason);
-    }
-    CHECK(!hb_csv_message_parse(&m, "other.csv:1: x", 14, "t.csv"));
-    CHECK(!hb_csv_message_parse(&m, "t.csv", 5, "t.csv"));
 }
