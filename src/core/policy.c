@@ -83,21 +83,34 @@ static const hb_policy_rule rules[] = {
     /* Statements hold amounts per claim and provider, no patient: a payer's organisation reads
      * its own, the three authorities (the voucher scheme among them) read them all. */
     { HB_ACT_SETTLEMENT_READ, ROLE(REPORTER) | ROLE(AUDITOR), AUTHORITY,    AUTHORITY },
+    /* Rare blood (docs/blood.md). A blood centre's registry is its own: only it imports it, and
+     * only it sees its donors' identities — not even its authority. */
+    { HB_ACT_BLOOD_REGISTRY_READ,  ROLE(BLOOD_BANK),      OWN_ORG,          NONE },
+    { HB_ACT_BLOOD_REGISTRY_WRITE, ROLE(BLOOD_BANK),      OWN_ORG,          NONE },
+    /* Every blood bank searches all three registries: units, donor pseudonyms and phenotypes
+     * cross the border; the search never reads a donor's identity. */
+    { HB_ACT_BLOOD_SEARCH,         ROLE(BLOOD_BANK),      ALL,              ALL },
+    /* A request is shared by its two parties — the hospital that asks and the centre that owns
+     * the blood — in whichever jurisdictions they are, and seen by nobody else. */
+    { HB_ACT_BLOOD_REQUEST_READ,   ROLE(BLOOD_BANK),      SHARED,           SHARED },
+    { HB_ACT_BLOOD_REQUEST_WRITE,  ROLE(BLOOD_BANK),      SHARED,           SHARED },
 };
 /* clang-format on */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const action_names[] = {
-    "reference.read",      "org.read",        "org.create",
-    "token.read",          "token.create",    "token.revoke",
-    "audit.read",          "metrics.read",    "counts.write",
-    "counts.read",         "alert.read",      "alert.act",
-    "notice.read",         "notice.ack",      "bulletin.read",
-    "registry.read",       "registry.write",  "registry.personal.read",
-    "registry.usage.read", "claim.submit",    "claim.read",
-    "claim.adjudicate",    "claim.reverse",   "voucher.read",
-    "settlement.run",      "settlement.read",
+    "reference.read",       "org.read",        "org.create",
+    "token.read",           "token.create",    "token.revoke",
+    "audit.read",           "metrics.read",    "counts.write",
+    "counts.read",          "alert.read",      "alert.act",
+    "notice.read",          "notice.ack",      "bulletin.read",
+    "registry.read",        "registry.write",  "registry.personal.read",
+    "registry.usage.read",  "claim.submit",    "claim.read",
+    "claim.adjudicate",     "claim.reverse",   "voucher.read",
+    "settlement.run",       "settlement.read", "blood.registry.read",
+    "blood.registry.write", "blood.search",    "blood.request.read",
+    "blood.request.write",
 };
 _Static_assert(COUNT(action_names) == HB_ACTION_COUNT, "a name for every action");
 

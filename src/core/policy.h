@@ -63,6 +63,13 @@ typedef enum hb_action {
     HB_ACT_VOUCHER_READ,     /* an Elderly Health Care Voucher holder's balance and statement */
     HB_ACT_SETTLEMENT_RUN,   /* settle a month between all payers */
     HB_ACT_SETTLEMENT_READ,  /* a payer's statement of a settled month */
+    /* Rare blood (blood/). A blood centre's registry is its own; a request is shared by its two
+     * parties, the hospital that asks and the centre that owns the blood. */
+    HB_ACT_BLOOD_REGISTRY_READ,  /* a blood centre's own donors (with identities) and units */
+    HB_ACT_BLOOD_REGISTRY_WRITE, /* import a blood centre's own donors and units */
+    HB_ACT_BLOOD_SEARCH,         /* search the rare-blood registries of the three jurisdictions */
+    HB_ACT_BLOOD_REQUEST_READ,   /* a rare-blood request and its history */
+    HB_ACT_BLOOD_REQUEST_WRITE,  /* make a rare-blood request, take its steps */
     HB_ACTION_COUNT
 } hb_action;
 

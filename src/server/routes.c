@@ -153,6 +153,38 @@ static const hb_route routes[] = {
     { "GET",    "/api/v1/settlement/runs/{period}/statements/{payer}", hb_h_settlement_statement,
                 TOKEN,      HB_ACT_SETTLEMENT_READ,
                 NO_BODY,    JSON,      false,    "a payer's statement of a settled month" },
+    /* Rare blood (h_blood.c, docs/blood.md). A donor listing names the donors; a search returns
+     * donor pseudonyms and phenotypes; a request describes a patient's blood. */
+    { "POST",   "/api/v1/blood/donors",       hb_h_blood_donors_upload, TOKEN,
+                HB_ACT_BLOOD_REGISTRY_WRITE,
+                HB_BLOOD_UPLOAD_MAX, CSV, false,  "upload a blood centre's rare donors (CSV)" },
+    { "GET",    "/api/v1/blood/donors",       hb_h_blood_donors_list, TOKEN,
+                HB_ACT_BLOOD_REGISTRY_READ,
+                NO_BODY,    JSON,      PERSONAL, "a blood centre's own donors, with their identities" },
+    { "POST",   "/api/v1/blood/units",        hb_h_blood_units_upload, TOKEN,
+                HB_ACT_BLOOD_REGISTRY_WRITE,
+                HB_BLOOD_UPLOAD_MAX, CSV, false,  "upload a blood centre's rare units (CSV)" },
+    { "GET",    "/api/v1/blood/units",        hb_h_blood_units_list, TOKEN,
+                HB_ACT_BLOOD_REGISTRY_READ,
+                NO_BODY,    JSON,      false,    "a blood centre's own units" },
+    { "GET",    "/api/v1/blood/search",       hb_h_blood_search, TOKEN, HB_ACT_BLOOD_SEARCH,
+                NO_BODY,    JSON,      PERSONAL, "find rare units and donors in GD, HK and MO" },
+    { "GET",    "/api/v1/blood/requests",     hb_h_blood_request_list, TOKEN,
+                HB_ACT_BLOOD_REQUEST_READ,
+                NO_BODY,    JSON,      PERSONAL, "the requests one made or was asked" },
+    { "POST",   "/api/v1/blood/requests",     hb_h_blood_request_create, TOKEN,
+                HB_ACT_BLOOD_REQUEST_WRITE,
+                16 * KIB,   JSON,      false,    "request a rare unit, or a donor's recall" },
+    { "GET",    "/api/v1/blood/requests/{request}", hb_h_blood_request_get, TOKEN,
+                HB_ACT_BLOOD_REQUEST_READ,
+                NO_BODY,    JSON,      PERSONAL, "one request" },
+    { "GET",    "/api/v1/blood/requests/{request}/events", hb_h_blood_request_events, TOKEN,
+                HB_ACT_BLOOD_REQUEST_READ,
+                NO_BODY,    JSON,      PERSONAL, "a request's history" },
+    { "POST",   "/api/v1/blood/requests/{request}/events", hb_h_blood_request_step, TOKEN,
+                HB_ACT_BLOOD_REQUEST_WRITE,
+                16 * KIB,   JSON,      false,    "take a step: offer, decline, accept, ship, "
+                                                 "receive, cancel" },
 };
 /* clang-format on */
 

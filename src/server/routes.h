@@ -66,4 +66,16 @@ int hb_h_settlement_run(hb_request *req, hb_response *res);
 int hb_h_settlement_get(hb_request *req, hb_response *res);
 int hb_h_settlement_statement(hb_request *req, hb_response *res);
 
+/* h_blood.c */
+int hb_h_blood_donors_upload(hb_request *req, hb_response *res);
+int hb_h_blood_donors_list(hb_request *req, hb_response *res);
+int hb_h_blood_units_upload(hb_request *req, hb_response *res);
+int hb_h_blood_units_list(hb_request *req, hb_response *res);
+int hb_h_blood_search(hb_request *req, hb_response *res);
+int hb_h_blood_request_list(hb_request *req, hb_response *res);
+int hb_h_blood_request_create(hb_request *req, hb_response *res);
+int hb_h_blood_request_get(hb_request *req, hb_response *res);
+int hb_h_blood_request_events(hb_request *req, hb_response *res);
+int hb_h_blood_request_step(hb_request *req, hb_response *res);
+
 #endif

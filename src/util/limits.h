@@ -225,6 +225,13 @@
 #define HB_BLOOD_IMPORT_ROWS_MAX 5000000
 #endif
 
+/* A donor or unit file uploaded over HTTP: a centre's whole rare-donor registry (a few hundred
+ * thousand rows of about 60 bytes) in one request; a larger registry is imported in parts, or
+ * on the server with `healthybay blood donors import`. */
+#ifndef HB_BLOOD_UPLOAD_MAX
+#define HB_BLOOD_UPLOAD_MAX (16 * 1024 * 1024)
+#endif
+
 /* Settlement (src/settle/). Amounts are bounded well inside int64 so that a sum of a whole file
  * of claims, or a product with a rate, is checked rather than trusted: 10^15 minor units is ten
  * trillion yuan or dollars, far above any real claim, settlement or voucher budget. */
@@ -462,6 +469,9 @@
 #endif
 #if HB_BLOOD_PROFILES_MAX > 4294967295u
 #error "blood profile ids are 32-bit"
+#endif
+#if HB_BLOOD_UPLOAD_MAX > HB_HTTP_BODY_MAX
+#error "no route may take a body over HB_HTTP_BODY_MAX"
 #endif
 #if HB_CSV_FIELDS_MAX < 16
 #error "HB_CSV_FIELDS_MAX is too small for the reference data files"

@@ -82,6 +82,13 @@ static const struct {
     /* Statements: the three authorities see every payer's, anyone else its own payer's. */
     { HB_ACT_SETTLEMENT_READ, HB_ROLE_REPORTER, "YYY/YNN" },
     { HB_ACT_SETTLEMENT_READ, HB_ROLE_AUDITOR, "YYY/YNN" },
+    /* Rare blood: a centre's registry is its own; search reaches all three jurisdictions; a
+     * request is seen by its two parties only (these targets share none with the caller). */
+    { HB_ACT_BLOOD_REGISTRY_READ, HB_ROLE_BLOOD_BANK, "YNN/YNN" },
+    { HB_ACT_BLOOD_REGISTRY_WRITE, HB_ROLE_BLOOD_BANK, "YNN/YNN" },
+    { HB_ACT_BLOOD_SEARCH, HB_ROLE_BLOOD_BANK, "YYY/YYY" },
+    { HB_ACT_BLOOD_REQUEST_READ, HB_ROLE_BLOOD_BANK, "YNN/YNN" },
+    { HB_ACT_BLOOD_REQUEST_WRITE, HB_ROLE_BLOOD_BANK, "YNN/YNN" },
 };
 
 static hb_principal caller(hb_org_kind kind, hb_roles roles)
@@ -215,6 +222,23 @@ TEST(policy__settlement_sharing)
     const hb_policy_target area = { NULL, NULL, false };
     CHECK_OK(hb_policy_check(&authority, HB_ACT_SETTLEMENT_RUN, &area));
     CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_SETTLEMENT_RUN, &area), HB_EPERM, NULL);
+}
+
+/* A blood request crosses the border to its other party through the sharing rule, and only to
+ * the blood bank role there. */
+TEST(policy__blood_requests_are_shared_with_the_other_party)
+{
+    hb_principal centre = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_BLOOD_BANK);
+    hb_principal clinician = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_CLINICIAN);
+    const hb_policy_target asked = { "GD", "gd-szh", true }; /* a GD hospital's request to it */
+    const hb_policy_target other = { "GD", "gd-szh", false };
+    CHECK_OK(hb_policy_check(&centre, HB_ACT_BLOOD_REQUEST_READ, &asked));
+    CHECK_OK(hb_policy_check(&centre, HB_ACT_BLOOD_REQUEST_WRITE, &asked));
+    CHECK_FAILS(hb_policy_check(&centre, HB_ACT_BLOOD_REQUEST_READ, &other), HB_EPERM,
+                "blood.request.read");
+    CHECK_FAILS(hb_policy_check(&clinician, HB_ACT_BLOOD_REQUEST_READ, &asked), HB_EPERM, NULL);
+    /* A registry is never shared, not even under a rule. */
+    CHECK_FAILS(hb_policy_check(&centre, HB_ACT_BLOOD_REGISTRY_READ, &asked), HB_EPERM, NULL);
 }
 
 TEST(policy__list_scopes)
