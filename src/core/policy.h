@@ -63,6 +63,14 @@ typedef enum hb_action {
     HB_ACT_VOUCHER_READ,     /* an Elderly Health Care Voucher holder's balance and statement */
     HB_ACT_SETTLEMENT_RUN,   /* settle a month between all payers */
     HB_ACT_SETTLEMENT_READ,  /* a payer's statement of a settled month */
+    /* Vaccination (vaccine/, docs/vaccination.md). A dose record's object is its administering
+     * jurisdiction's; a person's record is their jurisdiction of residence's, shared under the
+     * module's sharing rules. */
+    HB_ACT_VACCINE_WRITE,         /* record doses given in a jurisdiction */
+    HB_ACT_VACCINE_READ,          /* a person's vaccination status (names their doses) */
+    HB_ACT_VACCINE_COVERAGE_READ, /* coverage figures of the doses given in a jurisdiction */
+    HB_ACT_VACCINE_CERT_ISSUE,    /* sign a certificate with the jurisdiction's DSC key */
+    HB_ACT_VACCINE_CERT_VERIFY,   /* verify a certificate against the trust list */
     HB_ACTION_COUNT
 } hb_action;
 
