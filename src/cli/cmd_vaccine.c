@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/policy.h"
 #include "core/schema.h"
 #include "dcc/keys.h"
 #include "healthybay/date.h"
@@ -80,6 +81,24 @@ static int read_whole(const char *path, hb_buf *out, size_t max)
     return rc;
 }
 
+/* Import in one transaction with its audit entry, as the HTTP route does (object
+ * "vaccinations"): the operator's import is a write like any other. */
+static int import_audited(hb_store *store, const char *path, const hb_buf *data,
+                          hb_vaccine_import_report *report)
+{
+    hb_vaccine_import_options opt = { .today = today() };
+    memset(report, 0, sizeof *report);
+    int rc = hb_store_begin(store);
+    if (rc == 0)
+        rc = hb_vaccine_import(store, path, data->ptr ? data->ptr : "", data->len, &opt, report);
+    if (rc == 0 && report->inserted > 0)
+        rc = hb_cli_audit(store, hb_action_name(HB_ACT_VACCINE_WRITE), "vaccinations", NULL);
+    if (rc == 0)
+        return hb_store_commit(store);
+    hb_store_rollback(store);
+    return rc;
+}
+
 static int run_import(int argc, char **argv)
 {
     static const struct option options[] = { HB_CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
@@ -103,17 +122,18 @@ static int run_import(int argc, char **argv)
         return HB_EXIT_FAIL;
     }
     hb_vaccine_import_report report;
-    int rc = hb_vaccine_import(store, argv[optind], data.ptr ? data.ptr : "", data.len, today(),
-                               &report);
+    int rc = import_audited(store, argv[optind], &data, &report);
     hb_store_close(store);
     hb_buf_dispose(&data);
-    if (rc < 0) {
-        fputs(hb_buf_cstr(&report.details), stderr);
-        hb_vaccine_import_report_dispose(&report);
-        return hb_cli_fail_last();
-    }
-    fprintf(stderr, "%zu doses imported from %s\n", report.rows, argv[optind]);
+    for (size_t i = 0; i < report.nlisted; i++)
+        fprintf(stderr, "%s\n", report.errors[i].message);
+    if (report.nerrors > report.nlisted)
+        fprintf(stderr, "… and %zu more\n", report.nerrors - report.nlisted);
     hb_vaccine_import_report_dispose(&report);
+    if (rc < 0)
+        return hb_cli_fail_last();
+    fprintf(stderr, "%zu doses imported from %s (%zu new, %zu already recorded)\n", report.rows,
+            argv[optind], report.inserted, report.unchanged);
     return HB_EXIT_OK;
 }
 
@@ -698,8 +718,10 @@ const hb_cli_command hb_cmd_vaccine_import = {
     "date          YYYY-MM-DD; administered_in GD|HK|MO; site free text (80 characters);\n"
     "region        optional region code of the site (`healthybay regions`); lot optional\n"
     "\n"
-    "Every line is checked before anything is written; when any is bad, each bad line is\n"
-    "listed as file:line:column: field 'x': reason and nothing is imported.\n"
+    "Every dose is checked before anything is written; each bad field is listed as\n"
+    "file:line:column: field 'x': reason, and then nothing is imported. A dose recorded before\n"
+    "exactly so is left as it is, so a file may be sent again; one recorded differently (same\n"
+    "person, product and day) is a problem. The import is audited (vaccine.write).\n"
     "\n"
     "Example:\n"
     "  healthybay vaccine import doses-2021-08-20.csv --db gba.db\n",
