@@ -28,7 +28,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "healthybay/common.h"
+#include "healthybay/dcc.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/limits.h"
@@ -177,6 +180,13 @@ int hb_vaccine_evaluate(hb_vaccine_status *out, const hb_vaccine_rule *rules, si
 int hb_vaccine_status_of(hb_store *store, const char *person, const char *jurisdiction, hb_date on,
                          hb_vaccine_status *out);
 
+/* The status as `vaccine status --format json` prints it and the API returns it: person, under,
+ * on, full, course_complete, completed_on, full_from, valid_until (dates or null),
+ * counted_doses, rules_version and why (one string per sentence). A new reference; NULL when out
+ * of memory. */
+json_t *hb_vaccine_status_json(const hb_vaccine_status *status, const char *person,
+                               const char *under, hb_date on);
+
 typedef struct hb_vaccine_coverage_query {
     const char *administered_in; /* the reporting jurisdiction, e.g. "GD" */
     const char *residence;       /* NULL = every jurisdiction of residence */
@@ -223,6 +233,37 @@ int hb_vaccine_dcc_json(hb_store *store, char **json, char uvci[81], const hb_va
 int hb_vaccine_log_certificate(hb_store *store, const char *uvci, const hb_vaccine_dose *dose,
                                const uint8_t kid[8], int64_t issued_at, int64_t expires_at);
 
+/* A jurisdiction's document signer from the directory `vaccine keys generate` wrote: dir/dsc.key
+ * (mode 0600) and dir/dsc.pem. HB_ENOTFOUND when either file is missing. */
+int hb_vaccine_signer_load(hb_dcc_signer **out, const char *dir);
+
+typedef struct hb_vaccine_certificate {
+    char uvci[81];
+    char *text; /* "HC1:…", the certificate itself (hb_dcc_free; it names the holder) */
+    uint8_t kid[HB_DCC_KID_LEN];
+    int64_t issued_at, expires_at;
+    hb_vaccine_dose dose; /* the dose certified: the person's latest */
+} hb_vaccine_certificate;
+
+/* Free what a certificate owns (wiping the text); NULL members are fine. */
+void hb_vaccine_certificate_dispose(hb_vaccine_certificate *cert);
+
+/*
+ * Issue: the DCC for person's latest dose, issued by issuer_jurisdiction (GD, HK or MO) and
+ * signed by signer, valid from issued_at for valid_days (1 to 3650), and its entry in the
+ * certificate log (in the caller's transaction when one is open). *out is filled on success and
+ * emptied otherwise. HB_ENOTFOUND when the person has no doses; HB_EINVAL when the DCC would
+ * refuse the holder's names or date of birth, or the validity outlasts the signer's.
+ */
+int hb_vaccine_issue(hb_store *store, const hb_dcc_signer *signer, const char *person,
+                     const hb_vaccine_holder *holder, const char *issuer_jurisdiction,
+                     int64_t issued_at, int valid_days, hb_vaccine_certificate *out);
+
+/* A verification's outcome as `vaccine verify` prints it and the API returns it: verdict,
+ * valid, reason, message, kid, alg, issuer, issued_at, expires_at, type, signer and — when
+ * with_payload — the payload (the DCC, or null). A new reference; NULL when out of memory. */
+json_t *hb_vaccine_verdict_json(const hb_dcc_result *result, bool with_payload);
+
 /* The country code (DCC co/iss) of a jurisdiction: CN for GD, HK, MO. */
 const char *hb_vaccine_country(const char *jurisdiction);
 
@@ -232,8 +273,7 @@ int hb_vaccine_trust_add(hb_store *store, const char *jurisdiction, const uint8_
 /* Table: kid, jurisdiction, not_after, added_at, sha256. */
 int hb_vaccine_trust_list(hb_store *store, hb_table **out);
 /* Build a verifier trust list from the database (hb_dcc_trust_free). */
-struct hb_dcc_trust;
-int hb_vaccine_trust_load(hb_store *store, struct hb_dcc_trust **out);
+int hb_vaccine_trust_load(hb_store *store, hb_dcc_trust **out);
 
 /* Listings: products (code, names, manufacturer, prophylaxis, platform, in_dcc_valueset) and
  * rules (every version; jurisdiction NULL = all). */

@@ -450,8 +450,7 @@ TEST(vaccine__certificate_from_records_verifies_with_the_database_trust_list)
                            1625097600 /* 2021-07-01 */, 365 };
     CHECK_OK(hb_dcc_keys_generate(&spec));
     CHECK_FAILS(hb_dcc_keys_generate(&spec), HB_ECONFLICT, "never overwritten");
-    char key[600], cert[600];
-    snprintf(key, sizeof key, "%s/dsc.key", dir);
+    char cert[600];
     snprintf(cert, sizeof cert, "%s/dsc.pem", dir);
     size_t len;
     char *pem = hb_test_read_file(cert, &len);
@@ -471,28 +470,50 @@ TEST(vaccine__certificate_from_records_verifies_with_the_database_trust_list)
     CHECK(strncmp(uvci, "URN:UVCI:01:CN:", 15) == 0);
     CHECK_CONTAINS(json, "\"gnt\":\"TAI<MAN\"");
     CHECK_CONTAINS(json, "\"vp\":\"1157024006\"");
+    hb_free(json);
     hb_dcc_signer *signer;
-    CHECK_OK(hb_dcc_signer_load(&signer, key, cert));
-    char *hc1;
+    CHECK_OK(hb_vaccine_signer_load(&signer, dir));
+    hb_vaccine_certificate c;
     int64_t iat = 1629417600; /* 2021-08-20 */
-    CHECK_OK(hb_dcc_issue(&hc1, signer, json, "CN", iat, iat + 180 * 86400));
-    uint8_t kid[8];
-    hb_dcc_signer_kid(signer, kid);
-    CHECK_OK(hb_vaccine_log_certificate(s, uvci, &doses[0], kid, iat, iat + 180 * 86400));
+    CHECK_FAILS(hb_vaccine_issue(s, signer, P1, &holder, "GD", iat, 400, &c), HB_EINVAL,
+                "signing certificate's validity");
+    CHECK(c.text == NULL);
+    CHECK_FAILS(hb_vaccine_issue(s, signer, P2, &holder, "GD", iat, 180, &c), HB_ENOTFOUND, NULL);
+    CHECK_OK(hb_vaccine_issue(s, signer, P1, &holder, "GD", iat, 180, &c));
+    CHECK(strncmp(c.uvci, "URN:UVCI:01:CN:", 15) == 0);
+    CHECK_INT_EQ(c.expires_at, iat + 180 * 86400);
+    CHECK_STR_EQ(c.dose.product, "CoronaVac");
+    hb_stmt *st;
+    CHECK_OK(hb_store_prepare(s, &st, "SELECT person FROM hb_vaccine_certificates WHERE uvci = ?"));
+    hb_stmt_bind_cstr(st, 1, c.uvci);
+    CHECK_INT_EQ(hb_stmt_step(st), HB_STORE_ROW);
+    CHECK_STR_EQ(hb_stmt_text(st, 0, NULL), P1); /* the log keeps the pseudonym, no name */
+    hb_stmt_finalize(st);
 
     hb_dcc_trust *trust;
     CHECK_OK(hb_vaccine_trust_load(s, &trust));
     CHECK_INT_EQ(hb_dcc_trust_count(trust), 1);
     hb_dcc_result res;
-    CHECK_OK(hb_dcc_verify(&res, trust, hc1, strlen(hc1), iat + 3600, HB_DCC_WANT_JSON));
+    CHECK_OK(hb_dcc_verify(&res, trust, c.text, strlen(c.text), iat + 3600, HB_DCC_WANT_JSON));
     CHECK_MSG(res.valid, "%s", res.message);
     CHECK_STR_EQ(res.signer_jurisdiction, "GD");
-    CHECK_CONTAINS(res.payload_json, uvci);
+    CHECK_CONTAINS(res.payload_json, c.uvci);
+    /* The verdict as the CLI and the API show it; without the payload when asked. */
+    json_t *v = hb_vaccine_verdict_json(&res, true);
+    CHECK_STR_EQ(json_string_value(json_object_get(v, "verdict")), "valid");
+    CHECK_STR_EQ(json_string_value(json_object_get(v, "alg")), "ES256");
+    CHECK_STR_EQ(json_string_value(json_object_get(json_object_get(v, "payload"), "dob")),
+                 "1980-01-02");
+    json_decref(v);
+    v = hb_vaccine_verdict_json(&res, false);
+    CHECK(json_object_get(v, "payload") == NULL);
+    CHECK_STR_EQ(json_string_value(json_object_get(v, "signer")), "GD");
+    json_decref(v);
     hb_dcc_result_dispose(&res);
     hb_dcc_trust_free(trust);
-    hb_dcc_free(hc1);
+    hb_vaccine_certificate_dispose(&c);
+    CHECK(c.text == NULL);
     hb_dcc_signer_free(signer);
-    hb_free(json);
     hb_free(doses);
     hb_store_close(s);
 }
