@@ -48,14 +48,6 @@ enum {
     OPT_AT
 };
 
-static hb_date today(void)
-{
-    char now[HB_TIMESTAMP_STRLEN];
-    hb_date d;
-    hb_date_parse(&d, hb_timestamp_now(now), 10);
-    return d;
-}
-
 static int parse_day(const hb_cli_command *cmd, const char *opt, const char *text, hb_date *out)
 {
     if (hb_date_parse(out, text, strlen(text)) < 0)
@@ -86,7 +78,7 @@ static int read_whole(const char *path, hb_buf *out, size_t max)
 static int import_audited(hb_store *store, const char *path, const hb_buf *data,
                           hb_vaccine_import_report *report)
 {
-    hb_vaccine_import_options opt = { .today = today() };
+    hb_vaccine_import_options opt = { .today = hb_vaccine_today() };
     memset(report, 0, sizeof *report);
     int rc = hb_store_begin(store);
     if (rc == 0)
@@ -168,7 +160,7 @@ static int run_status(int argc, char **argv)
     hb_cli_common_init(&common);
     common.format = HB_FORMAT_TABLE;
     const char *person = NULL, *under = NULL;
-    hb_date on = today();
+    hb_date on = hb_vaccine_today();
     int opt;
     while ((opt = hb_cli_getopt(cmd, argc, argv, options, &common)) >= 0) {
         if (opt == OPT_PERSON)
@@ -212,7 +204,7 @@ static int run_coverage(int argc, char **argv)
     const hb_cli_command *cmd = &hb_cmd_vaccine_coverage;
     hb_cli_common common;
     hb_cli_common_init(&common);
-    hb_vaccine_coverage_query q = { "GD", NULL, 0, today(), false };
+    hb_vaccine_coverage_query q = { "GD", NULL, 0, hb_vaccine_today(), false };
     bool from_set = false;
     int opt;
     while ((opt = hb_cli_getopt(cmd, argc, argv, options, &common)) >= 0) {

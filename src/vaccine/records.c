@@ -53,6 +53,12 @@ const char *const *hb_vaccine_dose_columns(size_t *count)
     return dose_cols;
 }
 
+hb_date hb_vaccine_today(void)
+{
+    int64_t local = hb_time_now() + 8 * 3600;
+    return (hb_date)((local - (local % 86400 + 86400) % 86400) / 86400);
+}
+
 /* 2020-07-01: before any COVID-19 dose was given outside a trial. */
 static const hb_date first_vaccine_day = 18444;
 
@@ -279,10 +285,8 @@ static int compare_stored(hb_stmt *st, const hb_vaccine_dose *d, int *what)
 
 int hb_vaccine_record(hb_store *store, hb_vaccine_dose *dose, int64_t *id)
 {
-    char now[HB_TIMESTAMP_STRLEN], day[HB_DATE_STRLEN];
-    hb_date today;
-    hb_date_parse(&today, hb_timestamp_now(now), 10);
-    int rc = hb_vaccine_dose_check(store, dose, today);
+    char day[HB_DATE_STRLEN];
+    int rc = hb_vaccine_dose_check(store, dose, hb_vaccine_today());
     if (rc < 0)
         return rc;
     hb_stmt *st = NULL;

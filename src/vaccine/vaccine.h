@@ -55,6 +55,11 @@ typedef struct hb_vaccine_dose {
     char lot[HB_VACCINE_TEXT_MAX + 1];
 } hb_vaccine_dose;
 
+/* Today in the Greater Bay Area (UTC+8 in all three jurisdictions, no daylight saving): a dose
+ * given at 07:00 in Guangzhou is dated today although it is yesterday in UTC. Honours
+ * HEALTHYBAY_NOW (util/clock.h). */
+hb_date hb_vaccine_today(void);
+
 /*
  * Check one dose against the reference data (products, regions, jurisdictions) and fill a missing
  * manufacturer; HB_EINVAL "field: reason" (the first bad field) otherwise. today bounds the date

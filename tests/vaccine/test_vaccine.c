@@ -211,6 +211,16 @@ TEST(vaccine__import_asks_who_may_record_and_keeps_the_recorder)
     hb_store_close(s);
 }
 
+/* A dose given at 07:00 in Guangzhou (23:00 UTC the day before) is dated today. */
+TEST(vaccine__today_is_the_bay_areas)
+{
+    setenv("HEALTHYBAY_NOW", "2021-08-19T23:00:00Z", 1);
+    CHECK_INT_EQ(hb_vaccine_today(), day("2021-08-20"));
+    setenv("HEALTHYBAY_NOW", "2021-08-19T15:59:59Z", 1);
+    CHECK_INT_EQ(hb_vaccine_today(), day("2021-08-19"));
+    unsetenv("HEALTHYBAY_NOW");
+}
+
 TEST(vaccine__record_one_dose_names_the_field)
 {
     hb_store *s = migrated();
