@@ -94,23 +94,46 @@ static const hb_policy_rule rules[] = {
      * the blood — in whichever jurisdictions they are, and seen by nobody else. */
     { HB_ACT_BLOOD_REQUEST_READ,   ROLE(BLOOD_BANK),      SHARED,           SHARED },
     { HB_ACT_BLOOD_REQUEST_WRITE,  ROLE(BLOOD_BANK),      SHARED,           SHARED },
+    /* Vaccination. Any reporting organisation records the doses given in its own jurisdiction
+     * (each dose keeps its recording organisation); none across the border. */
+    { HB_ACT_VACCINE_WRITE,   ROLE(REPORTER),             ALL,              NONE },
+    /* A person's record belongs to their jurisdiction of residence: its authority reads every
+     * one, a vaccination site those of the persons it vaccinated. Across the border only under
+     * the module's sharing rules (vaccine.h, hb_vaccine_holders): the site that recorded a dose,
+     * and the authority of a jurisdiction where one was given — residence and administration
+     * are the two legitimate interests. */
+    { HB_ACT_VACCINE_READ,    ROLE(CLINICIAN),            AUTHORITY,        SHARED },
+    /* Coverage figures are aggregates, shared among the three authorities like counts. */
+    { HB_ACT_VACCINE_COVERAGE_READ, ROLE(EPIDEMIOLOGIST), ALL,              AUTHORITY },
+    /* A certificate is signed with the issuing jurisdiction's document-signer key, which its
+     * authority holds: the object is that key, owned by no organisation. */
+    { HB_ACT_VACCINE_CERT_ISSUE, ROLE(CLINICIAN),         AUTHORITY,        NONE },
+    /* Verifying needs no personal data from the hub and stores none: any token, anywhere. */
+    { HB_ACT_VACCINE_CERT_VERIFY, ANY_ROLE,               ALL,              ALL },
 };
 /* clang-format on */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const action_names[] = {
-    "reference.read",       "org.read",        "org.create",
-    "token.read",           "token.create",    "token.revoke",
-    "audit.read",           "metrics.read",    "counts.write",
-    "counts.read",          "alert.read",      "alert.act",
-    "notice.read",          "notice.ack",      "bulletin.read",
-    "registry.read",        "registry.write",  "registry.personal.read",
-    "registry.usage.read",  "claim.submit",    "claim.read",
-    "claim.adjudicate",     "claim.reverse",   "voucher.read",
-    "settlement.run",       "settlement.read", "blood.registry.read",
-    "blood.registry.write", "blood.search",    "blood.request.read",
-    "blood.request.write",
+    "reference.read",      "org.read",
+    "org.create",          "token.read",
+    "token.create",        "token.revoke",
+    "audit.read",          "metrics.read",
+    "counts.write",        "counts.read",
+    "alert.read",          "alert.act",
+    "notice.read",         "notice.ack",
+    "bulletin.read",       "registry.read",
+    "registry.write",      "registry.personal.read",
+    "registry.usage.read", "claim.submit",
+    "claim.read",          "claim.adjudicate",
+    "claim.reverse",       "voucher.read",
+    "settlement.run",      "settlement.read",
+    "blood.registry.read", "blood.registry.write",
+    "blood.search",        "blood.request.read",
+    "blood.request.write", "vaccine.write",
+    "vaccine.read",        "vaccine.coverage.read",
+    "vaccine.cert.issue",  "vaccine.cert.verify",
 };
 _Static_assert(COUNT(action_names) == HB_ACTION_COUNT, "a name for every action");
 

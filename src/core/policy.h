@@ -70,6 +70,14 @@ typedef enum hb_action {
     HB_ACT_BLOOD_SEARCH,         /* search the rare-blood registries of the three jurisdictions */
     HB_ACT_BLOOD_REQUEST_READ,   /* a rare-blood request and its history */
     HB_ACT_BLOOD_REQUEST_WRITE,  /* make a rare-blood request, take its steps */
+    /* Vaccination (vaccine/, docs/vaccination.md). A dose record's object is its administering
+     * jurisdiction's; a person's record is their jurisdiction of residence's, shared under the
+     * module's sharing rules. */
+    HB_ACT_VACCINE_WRITE,         /* record doses given in a jurisdiction */
+    HB_ACT_VACCINE_READ,          /* a person's vaccination status (names their doses) */
+    HB_ACT_VACCINE_COVERAGE_READ, /* coverage figures of the doses given in a jurisdiction */
+    HB_ACT_VACCINE_CERT_ISSUE,    /* sign a certificate with the jurisdiction's DSC key */
+    HB_ACT_VACCINE_CERT_VERIFY,   /* verify a certificate against the trust list */
     HB_ACTION_COUNT
 } hb_action;
 

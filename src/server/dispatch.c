@@ -44,6 +44,7 @@ void hb_exchange_init(hb_exchange *x, hb_server_ctx *ctx, const char *method, co
     x->req.source = x->source;
     x->req.metrics = ctx->metrics;
     x->req.cache = ctx->cache;
+    x->req.key_dir = ctx->key_dir;
 }
 
 void hb_exchange_dispose(hb_exchange *x)

@@ -77,6 +77,7 @@ typedef struct hb_request {
     void *header_ctx;
     struct hb_metrics *metrics;
     struct hb_cache *cache;
+    const char *key_dir; /* signing keys: DIR/J/dsc.key signs J's certificates (server.h) */
 
     /* Filled by the handler. */
     char object[HB_AUDIT_FIELD_MAX + 1]; /* what the request acted on: "org/hk-qmh" */

@@ -10,6 +10,9 @@
 #include "util/limits.h"
 #include "util/utf8.h"
 
+/* The longest JSON Pointer built for a field: deeper or longer names are truncated. */
+#define POINTER_MAX 512
+
 void hb_field_errors_dispose(hb_field_errors *errors)
 {
     json_decref(errors->list);
@@ -171,7 +174,7 @@ static void check_list(const json_t *v, const hb_field *f, const char *ptr, hb_f
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        char item_ptr[300];
+        char item_ptr[POINTER_MAX + 24]; /* the list's pointer, "/" and an index */
         snprintf(item_ptr, sizeof item_ptr, "%s/%zu", ptr, i);
         const json_t *item = json_array_get(v, i);
         if (!json_is_string(item))
@@ -192,7 +195,7 @@ static void check_objects(const json_t *v, const hb_field *f, const char *ptr, h
     } else {
         for (size_t i = 0; i < n; i++)
             if (!json_is_object(json_array_get(v, i))) {
-                char item_ptr[300];
+                char item_ptr[POINTER_MAX + 24];
                 snprintf(item_ptr, sizeof item_ptr, "%s/%zu", ptr, i);
                 hb_field_error(e, item_ptr, "must be an object");
             }
@@ -224,7 +227,7 @@ static void check_value(const json_t *v, const hb_field *f, const char *ptr, hb_
 size_t hb_json_check_fields_at(const json_t *obj, const hb_field *fields, size_t n,
                                const char *pointer, hb_field_errors *errors)
 {
-    char ptr[512];
+    char ptr[POINTER_MAX];
     size_t before = errors->count, plen = strnlen(pointer, sizeof ptr - 1);
     const char *name;
     size_t name_len;

@@ -185,6 +185,25 @@ static const hb_route routes[] = {
                 HB_ACT_BLOOD_REQUEST_WRITE,
                 16 * KIB,   JSON,      false,    "take a step: offer, decline, accept, ship, "
                                                  "receive, cancel" },
+    /* Vaccination (h_vaccine.c, docs/vaccination.md). A status names a person's doses; an issue
+     * writes a certificate with the holder's name, and a verification reads one (both writes:
+     * audited, and kept for replays without the certificate or the payload). */
+    { "POST",   "/api/v1/vaccinations",       hb_h_vaccine_import, TOKEN, HB_ACT_VACCINE_WRITE,
+                HB_VACCINE_HTTP_BODY_MAX, JSON | CSV, false, "record doses (CSV file or JSON)" },
+    { "GET",    "/api/v1/vaccinations/status", hb_h_vaccine_status, TOKEN, HB_ACT_VACCINE_READ,
+                NO_BODY,    JSON,      PERSONAL, "is a person fully vaccinated under a "
+                                                 "jurisdiction's rules on a day, and why" },
+    { "GET",    "/api/v1/vaccinations/coverage", hb_h_vaccine_coverage, TOKEN,
+                HB_ACT_VACCINE_COVERAGE_READ,
+                NO_BODY,    JSON,      false,    "persons vaccinated with a first dose and the full "
+                                                 "course, per day" },
+    { "POST",   "/api/v1/vaccinations/certificates", hb_h_vaccine_certificate_issue, TOKEN,
+                HB_ACT_VACCINE_CERT_ISSUE,
+                8 * KIB,    JSON,      PERSONAL, "sign a vaccination certificate (EU DCC) for a "
+                                                 "person's latest dose" },
+    { "POST",   "/api/v1/vaccinations/certificates/verification",
+                hb_h_vaccine_certificate_verify, TOKEN, HB_ACT_VACCINE_CERT_VERIFY,
+                16 * KIB,   JSON,      false,    "verify a certificate: verdict, reason, payload" },
 };
 /* clang-format on */
 

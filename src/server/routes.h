@@ -65,6 +65,12 @@ int hb_h_voucher_statement(hb_request *req, hb_response *res);
 int hb_h_settlement_run(hb_request *req, hb_response *res);
 int hb_h_settlement_get(hb_request *req, hb_response *res);
 int hb_h_settlement_statement(hb_request *req, hb_response *res);
+/* h_vaccine.c */
+int hb_h_vaccine_import(hb_request *req, hb_response *res);
+int hb_h_vaccine_status(hb_request *req, hb_response *res);
+int hb_h_vaccine_coverage(hb_request *req, hb_response *res);
+int hb_h_vaccine_certificate_issue(hb_request *req, hb_response *res);
+int hb_h_vaccine_certificate_verify(hb_request *req, hb_response *res);
 
 /* h_blood.c */
 int hb_h_blood_donors_upload(hb_request *req, hb_response *res);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/schema.h"
+#include "core/signing.h"
 #include "server/dispatch.h"
 #include "server/routes.h"
 #include "server/watchdog.h"
@@ -31,6 +32,7 @@ struct hb_server {
     uint16_t port;
     char *tls_cert, *tls_key;   /* PEM text; libmicrohttpd keeps pointers to them */
     char timeout_response[512]; /* what the watchdog writes to a stalled plain-HTTP request */
+    char key_dir[HB_PATH_MAX];
 };
 
 static const char *header_lookup(void *conn, const char *name)
@@ -337,6 +339,8 @@ int hb_server_start(hb_server **out, const hb_server_config *cfg)
     if (!s)
         return HB_ENOMEM;
     s->ctx.log = cfg->log;
+    snprintf(s->key_dir, sizeof s->key_dir, "%s", hb_signing_key_dir(cfg->key_dir));
+    s->ctx.key_dir = s->key_dir;
     s->ctx.request_seconds_max =
         cfg->request_seconds_max ? cfg->request_seconds_max : HB_HTTP_REQUEST_SECONDS_MAX;
     atomic_init(&s->ctx.draining, false);

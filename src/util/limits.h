@@ -188,6 +188,21 @@
 #define HB_VACCINE_RULES_MAX 4096
 #endif
 
+/* A dose file sent over HTTP (CSV, or the same doses as JSON). The import holds SQLite's write
+ * lock while it checks and writes every dose — 20,000 new doses (1.8 MB of CSV) took 0.2 s over
+ * HTTP on SQLite and 2.9 s on PostgreSQL in a release build — so 8 MiB (some 95,000 doses as CSV,
+ * 36,000 as JSON) keeps other writers waiting seconds, not minutes. Larger loads are split by day
+ * or by site, or made by the operator with `healthybay vaccine import`, which has no such limit. */
+#ifndef HB_VACCINE_HTTP_BODY_MAX
+#define HB_VACCINE_HTTP_BODY_MAX (8 * 1024 * 1024)
+#endif
+
+/* Days of coverage in one HTTP answer: three years. Split by product that is at most some 60,000
+ * rows (days x 3 residences x products given), a few MB of JSON. */
+#ifndef HB_VACCINE_COVERAGE_DAYS_MAX
+#define HB_VACCINE_COVERAGE_DAYS_MAX 1096
+#endif
+
 /* ---- Rare blood (src/blood, include/healthybay/blood.h) ---- */
 
 /* Profiles (units and donors) in one search index: ids are 32-bit, and 100 million is more than
@@ -522,6 +537,9 @@
 #endif
 #if HB_REGISTRY_HTTP_BODY_MAX > HB_HTTP_BODY_MAX
 #error "HB_REGISTRY_HTTP_BODY_MAX cannot exceed HB_HTTP_BODY_MAX"
+#endif
+#if HB_VACCINE_HTTP_BODY_MAX > HB_HTTP_BODY_MAX
+#error "HB_VACCINE_HTTP_BODY_MAX cannot exceed HB_HTTP_BODY_MAX"
 #endif
 #if HB_SETTLE_CLAIM_BODY_MAX > HB_HTTP_BODY_MAX
 #error "a claim's body limit cannot exceed HB_HTTP_BODY_MAX"

@@ -89,6 +89,21 @@ static const struct {
     { HB_ACT_BLOOD_SEARCH, HB_ROLE_BLOOD_BANK, "YYY/YYY" },
     { HB_ACT_BLOOD_REQUEST_READ, HB_ROLE_BLOOD_BANK, "YNN/YNN" },
     { HB_ACT_BLOOD_REQUEST_WRITE, HB_ROLE_BLOOD_BANK, "YNN/YNN" },
+    /* Vaccination: doses are recorded at home by any reporting organisation; a person's record
+     * is read at home by the authority and the site that recorded it, across the border only by
+     * sharing (below); coverage is an aggregate of the authorities; certificates are signed by
+     * an authority; anyone verifies. */
+    { HB_ACT_VACCINE_WRITE, HB_ROLE_REPORTER, "YYN/YYN" },
+    { HB_ACT_VACCINE_READ, HB_ROLE_CLINICIAN, "YYN/YNN" },
+    { HB_ACT_VACCINE_COVERAGE_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYN" },
+    { HB_ACT_VACCINE_CERT_ISSUE, HB_ROLE_CLINICIAN, "YYN/YNN" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_ADMIN, "YYY/YYY" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYY" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_REPORTER, "YYY/YYY" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_CLINICIAN, "YYY/YYY" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_BLOOD_BANK, "YYY/YYY" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_AUDITOR, "YYY/YYY" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_MONITOR, "YYY/YYY" },
 };
 
 static hb_principal caller(hb_org_kind kind, hb_roles roles)
@@ -239,6 +254,34 @@ TEST(policy__blood_requests_are_shared_with_the_other_party)
     CHECK_FAILS(hb_policy_check(&clinician, HB_ACT_BLOOD_REQUEST_READ, &asked), HB_EPERM, NULL);
     /* A registry is never shared, not even under a rule. */
     CHECK_FAILS(hb_policy_check(&centre, HB_ACT_BLOOD_REGISTRY_READ, &asked), HB_EPERM, NULL);
+}
+
+/* A person's vaccination record crosses the border only by the vaccine module's sharing rules
+ * (the site that recorded a dose; the authority of a jurisdiction where one was given), and a
+ * certificate is signed only with the caller's own jurisdiction's key, by its authority. */
+TEST(policy__vaccination_records_cross_only_when_shared)
+{
+    hb_principal site = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_CLINICIAN);
+    hb_principal authority = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_CLINICIAN);
+    const hb_policy_target resident_of_gd = { "GD", NULL, false };
+    const hb_policy_target vaccinated_here = { "GD", NULL, true };
+    const hb_policy_target recorded_here = { "GD", "hk-qmh", false };
+    CHECK_FAILS(hb_policy_check(&authority, HB_ACT_VACCINE_READ, &resident_of_gd), HB_EPERM,
+                "another jurisdiction");
+    CHECK_OK(hb_policy_check(&authority, HB_ACT_VACCINE_READ, &vaccinated_here));
+    CHECK_OK(hb_policy_check(&site, HB_ACT_VACCINE_READ, &recorded_here));
+    CHECK_FAILS(hb_policy_check(&site, HB_ACT_VACCINE_READ, &resident_of_gd), HB_EPERM, NULL);
+    const hb_policy_target hk_key = { "HK", NULL, false };
+    CHECK_OK(hb_policy_check(&authority, HB_ACT_VACCINE_CERT_ISSUE, &hk_key));
+    CHECK_FAILS(hb_policy_check(&site, HB_ACT_VACCINE_CERT_ISSUE, &hk_key), HB_EPERM, NULL);
+    const hb_policy_target gd_key = { "GD", NULL, true };
+    CHECK_FAILS(hb_policy_check(&authority, HB_ACT_VACCINE_CERT_ISSUE, &gd_key), HB_EPERM, NULL);
+    /* Aggregates, not records: coverage reaches the other authorities, no hospital abroad. */
+    hb_principal epi = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_EPIDEMIOLOGIST);
+    hb_principal hospital_epi = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_EPIDEMIOLOGIST);
+    CHECK_OK(hb_policy_check(&epi, HB_ACT_VACCINE_COVERAGE_READ, &resident_of_gd));
+    CHECK_FAILS(hb_policy_check(&hospital_epi, HB_ACT_VACCINE_COVERAGE_READ, &resident_of_gd),
+                HB_EPERM, NULL);
 }
 
 TEST(policy__list_scopes)

@@ -18,6 +18,7 @@
 #include "settle/settlement.h"
 #include "settle_world.h"
 #include "support.h"
+#include "vaccine_world.h"
 
 /* Roles in hb_role order; each cell string: authority caller on (own org, same jurisdiction,
  * other jurisdiction), "/", hospital caller on the same three. */
@@ -41,6 +42,12 @@
 #define BLOOD_BANKS(cells)                                                      \
     {                                                                           \
         "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", cells, "NNN/NNN", "NNN/NNN" \
+    }
+
+/* Vaccination records: clinicians work with persons' records. */
+#define CLINICIANS(cells)                                                       \
+    {                                                                           \
+        "NNN/NNN", "NNN/NNN", "NNN/NNN", cells, "NNN/NNN", "NNN/NNN", "NNN/NNN" \
     }
 
 #define EPIDEMIOLOGISTS_SHARE                                                       \
@@ -148,6 +155,16 @@ static const struct {
     { "GET", "/api/v1/blood/requests/{request}", BLOOD_BANKS("YNN/YNN") },
     { "GET", "/api/v1/blood/requests/{request}/events", BLOOD_BANKS("YNN/YNN") },
     { "POST", "/api/v1/blood/requests/{request}/events", BLOOD_BANKS("YNN/YNN") },
+    /* Vaccination (the object: a dose given in the target's jurisdiction; the record of the
+     * person the target organisation vaccinated there, a resident). Doses are recorded at home;
+     * a record is read by its jurisdiction's authority and by the site that recorded it (the
+     * sharing across the border is tests/server/test_vaccine.c's); a certificate is an
+     * authority's act; coverage is an aggregate; anyone verifies. */
+    { "POST", "/api/v1/vaccinations", REPORTERS("YYN/YYN") },
+    { "GET", "/api/v1/vaccinations/status", CLINICIANS("YYN/YNN") },
+    { "GET", "/api/v1/vaccinations/coverage", EPIDEMIOLOGISTS_SHARE },
+    { "POST", "/api/v1/vaccinations/certificates", CLINICIANS("YYN/NNN") },
+    { "POST", "/api/v1/vaccinations/certificates/verification", EVERYONE },
 };
 
 typedef struct target {
@@ -275,6 +292,39 @@ static void blood_request_for(hb_test_world *w, const hb_route *r, const target 
     }
 }
 
+/* Vaccination requests on target t (tests/server/vaccine_world.h): a new dose given in t's
+ * jurisdiction, the person t's organisation vaccinated, coverage of t's jurisdiction. */
+static bool vaccine_request_for(const hb_route *r, const target *t, int serial, char *path,
+                                char *body)
+{
+    const char *p = r->pattern, *person = hb_test_vaccine_person(t->org);
+    if (strcmp(p, "/api/v1/vaccinations") == 0) {
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512,
+                 "{\"doses\": [{\"person\": \"MATRIX-%d\", \"residence\": \"%s\","
+                 " \"product\": \"CoronaVac\", \"dose_number\": 1, \"series_doses\": 2,"
+                 " \"date\": \"2021-06-01\", \"administered_in\": \"%s\", \"site\": \"M\"}]}",
+                 serial, t->jurisdiction, t->jurisdiction);
+    } else if (strcmp(p, "/api/v1/vaccinations/status") == 0) {
+        snprintf(path, 256, "%s?person=%s&under=HK&on=2021-08-20", p, person);
+    } else if (strcmp(p, "/api/v1/vaccinations/coverage") == 0) {
+        snprintf(path, 256, "%s?administered_in=%s&from=2021-06-01&to=2021-06-30", p,
+                 t->jurisdiction);
+    } else if (strcmp(p, "/api/v1/vaccinations/certificates") == 0) {
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512,
+                 "{\"person\": \"%s\", \"family_name\": \"Chan\", \"given_name\": \"Tai Man\","
+                 " \"dob\": \"1980-01-02\", \"qr\": \"none\"}",
+                 person);
+    } else if (strcmp(p, "/api/v1/vaccinations/certificates/verification") == 0) {
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512, "{\"certificate\": \"HC1:NCF\"}");
+    } else {
+        return false;
+    }
+    return true;
+}
+
 /* The request exercising route r on object t: path and body into the buffers. */
 static void request_for(hb_test_world *w, const hb_route *r, const target *t, int serial,
                         char *path, char *body)
@@ -338,7 +388,8 @@ static void request_for(hb_test_world *w, const hb_route *r, const target *t, in
         registry_request_for(r, t, serial, path, body);
     else if (strncmp(p, "/api/v1/blood/", 14) == 0)
         blood_request_for(w, r, t, path, body);
-    else if (!settle_request_for(w, r, t, serial, path, body))
+    else if (!settle_request_for(w, r, t, serial, path, body) &&
+             !vaccine_request_for(r, t, serial, path, body))
         hb_test_fail(__FILE__, __LINE__, "add a request for %s %s to the matrix", r->method, p);
 }
 
@@ -361,6 +412,7 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
     fx_load_all(w.db);
     static const char *const csv[] = { "Content-Type: text/csv", NULL };
     hb_test_settle_world(&w);
+    hb_test_vaccine_world(&w);
     hb_settle_caller settler;
     hb_settle_caller_init(&settler);
     hb_settlement_result run;
