@@ -33,7 +33,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages="
-    build-essential cmake pkg-config git ca-certificates python3
+    build-essential cmake pkg-config git ca-certificates python3 curl
     clang clang-format libclang-rt-14-dev
     libsqlite3-dev sqlite3
     libpq-dev postgresql postgresql-client

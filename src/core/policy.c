@@ -15,6 +15,7 @@
 #define ANY_ROLE  HB_ROLES_ALL
 #define NONE      HB_REACH_NONE
 #define OWN_ORG   HB_REACH_OWN_ORG
+#define SHARED    HB_REACH_SHARED
 #define AUTHORITY HB_REACH_AUTHORITY
 #define SHARED    HB_REACH_SHARED
 #define ALL       HB_REACH_ALL
@@ -66,19 +67,37 @@ static const hb_policy_rule rules[] = {
     /* Usage figures are aggregates: the three authorities share them; an institution sees its
      * own. */
     { HB_ACT_REGISTRY_USAGE_READ, ROLE(REPORTER) | ROLE(EPIDEMIOLOGIST), AUTHORITY, AUTHORITY },
+    /* Settlement: an organisation acts for the payers and providers registered to it
+     * (settle/rules.h). A provider's organisation submits and reads its own claims; a payer's
+     * reads the claims charged to it — the sharing rule that takes a claim across the border —
+     * but only decides and reverses claims it owes itself, never by sharing. */
+    { HB_ACT_CLAIM_SUBMIT,    ROLE(REPORTER),             OWN_ORG,          NONE },
+    { HB_ACT_CLAIM_READ,      ROLE(REPORTER),             SHARED,           SHARED },
+    { HB_ACT_CLAIM_ADJUDICATE, ROLE(REPORTER),            OWN_ORG,          NONE },
+    { HB_ACT_CLAIM_REVERSE,   ROLE(REPORTER),             OWN_ORG,          NONE },
+    /* A holder's vouchers are the scheme's records; a designated service point may read them
+     * (sharing rule: it acts for a provider that is a service point on the day). */
+    { HB_ACT_VOUCHER_READ,    ROLE(REPORTER),             SHARED,           SHARED },
+    /* The monthly run settles all three jurisdictions at once: any one authority starts it. */
+    { HB_ACT_SETTLEMENT_RUN,  ROLE(REPORTER),             AUTHORITY,        NONE },
+    /* Statements hold amounts per claim and provider, no patient: a payer's organisation reads
+     * its own, the three authorities (the voucher scheme among them) read them all. */
+    { HB_ACT_SETTLEMENT_READ, ROLE(REPORTER) | ROLE(AUDITOR), AUTHORITY,    AUTHORITY },
 };
 /* clang-format on */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const action_names[] = {
-    "reference.read",      "org.read",       "org.create",
-    "token.read",          "token.create",   "token.revoke",
-    "audit.read",          "metrics.read",   "counts.write",
-    "counts.read",         "alert.read",     "alert.act",
-    "notice.read",         "notice.ack",     "bulletin.read",
-    "registry.read",       "registry.write", "registry.personal.read",
-    "registry.usage.read",
+    "reference.read",      "org.read",        "org.create",
+    "token.read",          "token.create",    "token.revoke",
+    "audit.read",          "metrics.read",    "counts.write",
+    "counts.read",         "alert.read",      "alert.act",
+    "notice.read",         "notice.ack",      "bulletin.read",
+    "registry.read",       "registry.write",  "registry.personal.read",
+    "registry.usage.read", "claim.submit",    "claim.read",
+    "claim.adjudicate",    "claim.reverse",   "voucher.read",
+    "settlement.run",      "settlement.read",
 };
 _Static_assert(COUNT(action_names) == HB_ACTION_COUNT, "a name for every action");
 

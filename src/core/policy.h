@@ -54,6 +54,15 @@ typedef enum hb_action {
     HB_ACT_REGISTRY_WRITE, /* import registry data (each row checked by the registry) */
     HB_ACT_REGISTRY_PERSONAL_READ, /* practitioners' restricted fields (see policy.c) */
     HB_ACT_REGISTRY_USAGE_READ,    /* usage of HK/Macao medicines and devices */
+    /* Cross-border settlement (settle/). A claim's object is its provider's (where the care was
+     * given); for deciding and reversing, its payer's, who owes the money. */
+    HB_ACT_CLAIM_SUBMIT,     /* a provider's claim for care it gave */
+    HB_ACT_CLAIM_READ,       /* claims, their items and decisions (they name patients) */
+    HB_ACT_CLAIM_ADJUDICATE, /* decide a claim charged to one's payer */
+    HB_ACT_CLAIM_REVERSE,    /* reverse a paid, unsettled decision */
+    HB_ACT_VOUCHER_READ,     /* an Elderly Health Care Voucher holder's balance and statement */
+    HB_ACT_SETTLEMENT_RUN,   /* settle a month between all payers */
+    HB_ACT_SETTLEMENT_READ,  /* a payer's statement of a settled month */
     HB_ACTION_COUNT
 } hb_action;
 

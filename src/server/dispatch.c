@@ -218,32 +218,14 @@ static bool authenticate(hb_exchange *x, const char *authorization)
     return allowed;
 }
 
-/* The route's media type, optionally with a charset parameter naming UTF-8. */
-static bool media_ok(const char *type, hb_media media)
-{
-    const char *want = hb_media_name(media);
-    size_t n = strlen(want);
-    if (strncasecmp(type, want, n) != 0)
-        return false;
-    const char *p = type + n;
-    while (*p == ' ')
-        p++;
-    if (*p == '\0')
-        return true;
-    if (*p++ != ';')
-        return false;
-    while (*p == ' ')
-        p++;
-    return strcasecmp(p, "charset=utf-8") == 0 || strcasecmp(p, "charset=\"utf-8\"") == 0;
-}
-
 /* begin, step 4: the body's type and the Idempotency-Key. */
 static bool headers_ok(hb_exchange *x, const char *content_type, const char *idem_key)
 {
     const hb_route *r = x->req.route;
-    if (r->body_max > 0 && (!content_type || !media_ok(content_type, r->media))) {
-        hb_http_fail(&x->req, HB_PROBLEM_MEDIA_TYPE, "send the body as %s (UTF-8)",
-                     hb_media_name(r->media));
+    if (r->body_max > 0 && hb_media_match(content_type, r->media) == 0) {
+        char media[64];
+        hb_media_describe(r->media, media, sizeof media);
+        hb_http_fail(&x->req, HB_PROBLEM_MEDIA_TYPE, "send the body as %s (UTF-8)", media);
         x->close = true;
         decide(x);
         return false;

@@ -174,7 +174,7 @@ int hb_h_registry_list(hb_request *req, hb_response *res)
         rc = query_where(req, &opt, column, sizeof column);
     if (rc < 0)
         return rc;
-    snprintf(req->object, sizeof req->object, "registry/%s%s%s%s%s", kind,
+    snprintf(req->object, sizeof req->object, "registry/%.32s%s%.64s%s%.200s", kind,
              opt.filter_column ? "?" : "", opt.filter_column ? opt.filter_column : "",
              opt.filter_column ? "=" : "", opt.filter_column ? opt.filter_value : "");
     hb_registry_caller caller = registry_caller(req, read_standing(kind));
@@ -242,7 +242,7 @@ int hb_h_registry_import(hb_request *req, hb_response *res)
 
 int hb_h_registry_history(hb_request *req, hb_response *res)
 {
-    const char *kind, *item;
+    const char *kind = NULL, *item = NULL;
     int rc = path_kind(req, &kind);
     if (rc == 0)
         rc = query_required(req, "item", &item);
@@ -271,7 +271,7 @@ static int answer(hb_response *res, const hb_registry_answer *a, hb_date on)
 
 int hb_h_registry_may_use(hb_request *req, hb_response *res)
 {
-    const char *product, *institution;
+    const char *product = NULL, *institution = NULL;
     hb_date on;
     int rc = query_required(req, "product", &product);
     if (rc == 0)
@@ -288,7 +288,7 @@ int hb_h_registry_may_use(hb_request *req, hb_response *res)
 
 int hb_h_registry_may_practise(hb_request *req, hb_response *res)
 {
-    const char *person, *institution;
+    const char *person = NULL, *institution = NULL;
     hb_date on;
     int rc = query_required(req, "person", &person);
     if (rc == 0)

@@ -134,6 +134,9 @@ int hb_http_body(hb_request *req, const hb_field *fields, size_t n, json_t **out
 /* The string member name of a checked body, or NULL when absent. */
 const char *hb_http_body_str(const json_t *body, const char *name);
 
+/* Which of its route's media types the request's body is (for routes that take several). */
+hb_media hb_http_body_media(const hb_request *req);
+
 /* Query parameters. Absent → the default; present but invalid → a recorded problem. */
 int hb_http_query_int(hb_request *req, const char *name, int64_t min, int64_t max, int64_t dflt,
                       int64_t *out);

@@ -54,5 +54,16 @@ int hb_h_registry_expiring(hb_request *req, hb_response *res);
 int hb_h_registry_usage(hb_request *req, hb_response *res);
 int hb_h_registry_accreditations(hb_request *req, hb_response *res);
 int hb_h_registry_fhir(hb_request *req, hb_response *res);
+/* h_settle.c */
+int hb_h_claim_submit(hb_request *req, hb_response *res);
+int hb_h_claim_list(hb_request *req, hb_response *res);
+int hb_h_claim_get(hb_request *req, hb_response *res);
+int hb_h_claim_adjudicate(hb_request *req, hb_response *res);
+int hb_h_claim_reverse(hb_request *req, hb_response *res);
+int hb_h_voucher_get(hb_request *req, hb_response *res);
+int hb_h_voucher_statement(hb_request *req, hb_response *res);
+int hb_h_settlement_run(hb_request *req, hb_response *res);
+int hb_h_settlement_get(hb_request *req, hb_response *res);
+int hb_h_settlement_statement(hb_request *req, hb_response *res);
 
 #endif

@@ -183,7 +183,7 @@ static int set_value(hb_surveil_params *p, const option *o, const char *v)
     case K_BOOL:
         return parse_bool((bool *)(void *)field, v);
     case K_ENUM: {
-        int x;
+        int x = 0;
         int rc = parse_level(&x, o->levels, v);
         if (rc == 0 && o->levels == dir_levels)
             p->dir_inc = x;

@@ -248,6 +248,13 @@
 #define HB_CLAIM_ITEMS_MAX 500
 #endif
 
+/* The body of POST /api/v1/claims: HB_CLAIM_ITEMS_MAX items of at most ~250 bytes of JSON each
+ * (a 64-character code, the category, quantity and price, the member names) with room for
+ * pretty-printing. Every other settlement route takes a few fields: the server's 8 KiB. */
+#ifndef HB_SETTLE_CLAIM_BODY_MAX
+#define HB_SETTLE_CLAIM_BODY_MAX (256 * 1024)
+#endif
+
 /* Quantity of one claim item (tablets, sessions, days). */
 #ifndef HB_CLAIM_QUANTITY_MAX
 #define HB_CLAIM_QUANTITY_MAX 100000
@@ -498,6 +505,9 @@
 #endif
 #if HB_REGISTRY_HTTP_BODY_MAX > HB_HTTP_BODY_MAX
 #error "HB_REGISTRY_HTTP_BODY_MAX cannot exceed HB_HTTP_BODY_MAX"
+#endif
+#if HB_SETTLE_CLAIM_BODY_MAX > HB_HTTP_BODY_MAX
+#error "a claim's body limit cannot exceed HB_HTTP_BODY_MAX"
 #endif
 #if HB_HTTP_BODY_DEFAULT > HB_HTTP_BODY_MAX
 #error "the default body limit cannot exceed HB_HTTP_BODY_MAX"

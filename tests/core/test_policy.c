@@ -69,6 +69,19 @@ static const struct {
     /* Usage figures: aggregates shared by the authorities; an institution's own. */
     { HB_ACT_REGISTRY_USAGE_READ, HB_ROLE_REPORTER, "YYY/YNN" },
     { HB_ACT_REGISTRY_USAGE_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YNN" },
+    /* Settlement: the organisation acting for a provider submits and reads its claims; the one
+     * acting for a payer decides them. Reading across the border is by sharing only (below). */
+    { HB_ACT_CLAIM_SUBMIT, HB_ROLE_REPORTER, "YNN/YNN" },
+    { HB_ACT_CLAIM_READ, HB_ROLE_REPORTER, "YNN/YNN" },
+    { HB_ACT_CLAIM_ADJUDICATE, HB_ROLE_REPORTER, "YNN/YNN" },
+    { HB_ACT_CLAIM_REVERSE, HB_ROLE_REPORTER, "YNN/YNN" },
+    { HB_ACT_VOUCHER_READ, HB_ROLE_REPORTER, "YNN/YNN" },
+    /* An authority settles for the whole area (its object names no jurisdiction: the own column).
+     */
+    { HB_ACT_SETTLEMENT_RUN, HB_ROLE_REPORTER, "YYN/YNN" },
+    /* Statements: the three authorities see every payer's, anyone else its own payer's. */
+    { HB_ACT_SETTLEMENT_READ, HB_ROLE_REPORTER, "YYY/YNN" },
+    { HB_ACT_SETTLEMENT_READ, HB_ROLE_AUDITOR, "YYY/YNN" },
 };
 
 static hb_principal caller(hb_org_kind kind, hb_roles roles)
@@ -181,6 +194,27 @@ TEST(policy__registry_personal_data_crosses_only_when_shared)
     CHECK_OK(hb_policy_check(&hospital, HB_ACT_REGISTRY_PERSONAL_READ, &macao_shared));
     hb_principal clinician = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_CLINICIAN);
     CHECK(!hb_policy_allows_some(&clinician, HB_ACT_REGISTRY_PERSONAL_READ));
+}
+
+/* Claims and vouchers cross the border by the settlement module's sharing rules: a payer reads
+ * the claims charged to it, a service point a holder's vouchers; deciding never goes by sharing. */
+TEST(policy__settlement_sharing)
+{
+    hb_principal insurer = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_REPORTER);
+    hb_principal authority = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_REPORTER);
+    const hb_policy_target charged = { "GD", "gd-szh",
+                                       true }; /* a GD claim to the caller's payer */
+    const hb_policy_target other = { "GD", "gd-szh", false };
+    CHECK_OK(hb_policy_check(&insurer, HB_ACT_CLAIM_READ, &charged));
+    CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_CLAIM_READ, &other), HB_EPERM, "claim.read");
+    CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_CLAIM_ADJUDICATE, &charged), HB_EPERM, NULL);
+    CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_CLAIM_SUBMIT, &charged), HB_EPERM, NULL);
+    CHECK_OK(hb_policy_check(&insurer, HB_ACT_VOUCHER_READ, &charged));
+    /* Authorities get no oversight of claims: they are personal records, not aggregates. */
+    CHECK_FAILS(hb_policy_check(&authority, HB_ACT_CLAIM_READ, &other), HB_EPERM, NULL);
+    const hb_policy_target area = { NULL, NULL, false };
+    CHECK_OK(hb_policy_check(&authority, HB_ACT_SETTLEMENT_RUN, &area));
+    CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_SETTLEMENT_RUN, &area), HB_EPERM, NULL);
 }
 
 TEST(policy__list_scopes)

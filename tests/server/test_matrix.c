@@ -12,7 +12,10 @@
 #include "core/accounts.h"
 #include "harness.h"
 #include "registry/fixture.h"
+#include "healthybay/date.h"
 #include "server/routes.h"
+#include "settle/settlement.h"
+#include "settle_world.h"
 #include "support.h"
 
 /* Roles in hb_role order; each cell string: authority caller on (own org, same jurisdiction,
@@ -24,6 +27,15 @@
 #define ADMINS                                                                      \
     {                                                                               \
         "YYN/YNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" \
+    }
+/* Settlement: only reporters act for their organisation's payers and providers. */
+#define REPORTERS(cells)                                                        \
+    {                                                                           \
+        "NNN/NNN", "NNN/NNN", cells, "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" \
+    }
+#define REPORTERS_AUDITORS(cells)                                           \
+    {                                                                       \
+        "NNN/NNN", "NNN/NNN", cells, "NNN/NNN", "NNN/NNN", cells, "NNN/NNN" \
     }
 
 #define EPIDEMIOLOGISTS_SHARE                                                       \
@@ -101,6 +113,21 @@ static const struct {
       { "NNN/NNN", "YYY/YNN", "YYY/YNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
     { "GET", "/api/v1/registry/accreditations", EVERYONE },
     { "GET", "/api/v1/registry/fhir", EVERYONE },
+    /* Claims (the object: the target organisation's provider's claim, or for deciding one
+     * charged to its payer): each organisation its own, never another's, across no border. A
+     * list is everyone's own part of it. */
+    { "POST", "/api/v1/claims", REPORTERS("YNN/YNN") },
+    { "GET", "/api/v1/claims", REPORTERS("YYY/YYY") },
+    { "GET", "/api/v1/claims/{claim}", REPORTERS("YNN/YNN") },
+    { "POST", "/api/v1/claims/{claim}/adjudication", REPORTERS("YNN/YNN") },
+    { "POST", "/api/v1/claims/{claim}/reversal", REPORTERS("YNN/YNN") },
+    /* A voucher is the scheme's (hk-dh acts for it); hk-qmh is no service point. */
+    { "GET", "/api/v1/vouchers/{holder}", REPORTERS("YYY/NNN") },
+    { "GET", "/api/v1/vouchers/{holder}/statement", REPORTERS("YYY/NNN") },
+    /* The run belongs to the whole area: authorities only. Statements: the target's payer's. */
+    { "POST", "/api/v1/settlement/runs", REPORTERS("YYY/NNN") },
+    { "GET", "/api/v1/settlement/runs/{period}", REPORTERS_AUDITORS("YYY/NNN") },
+    { "GET", "/api/v1/settlement/runs/{period}/statements/{payer}", REPORTERS_AUDITORS("YYY/YNN") },
 };
 
 typedef struct target {
@@ -150,6 +177,55 @@ static void registry_request_for(const hb_route *r, const target *t, int serial,
         snprintf(path, 256, "%s?resources=Organization", p);
     else
         snprintf(path, 256, "%s", p); /* expiring, accreditations */
+}
+
+/* Settlement requests on target t: a claim of t's provider, one charged to t's payer (from
+ * GD-HKUSZH for the HK resident HM1, or HK-KWH for the GD resident GM1: both paid), a voucher
+ * of the scheme, t's payer's statement of the period settled in the world. */
+static bool settle_request_for(hb_test_world *w, const hb_route *r, const target *t, int serial,
+                               char *path, char *body)
+{
+    const char *p = r->pattern, *payer = hb_test_settle_payer(t->org);
+    bool gd = strcmp(t->jurisdiction, "GD") == 0;
+    char episode[32];
+    snprintf(episode, sizeof episode, "M-%d", serial);
+    if (strcmp(p, "/api/v1/claims") == 0 && strcmp(r->method, "POST") == 0) {
+        const char *provider = hb_test_settle_provider(t->org);
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512,
+                 "{\"provider\": \"%s\", \"episode\": \"%s\", \"patient\": \"%s\","
+                 " \"payer\": \"MO-SSM\", \"currency\": \"%s\", \"service_date\": \"%s\","
+                 " \"items\": [{\"code\": \"c\", \"category\": \"outpatient\", \"quantity\": 1,"
+                 " \"unit_minor\": 10000}]}",
+                 provider, episode, gd ? "HM1" : "GM1", gd ? "CNY" : "HKD", hb_test_settle_day(1));
+    } else if (strcmp(p, "/api/v1/claims") == 0) {
+        snprintf(path, 256, "%s", p);
+    } else if (strcmp(p, "/api/v1/claims/{claim}") == 0) {
+        snprintf(path, 256, "/api/v1/claims/%lld",
+                 (long long)hb_test_settle_claim(w, hb_test_settle_provider(t->org), episode,
+                                                 gd ? "HM1" : "GM1", "MO-SSM", false));
+    } else if (strncmp(p, "/api/v1/claims/{claim}/", 23) == 0) {
+        bool reversal = strcmp(p + 23, "reversal") == 0;
+        int64_t id = hb_test_settle_claim(w, gd ? "HK-KWH" : "GD-HKUSZH", episode,
+                                          gd ? "GM1" : "HM1", payer, reversal);
+        snprintf(path, 256, "/api/v1/claims/%lld/%s", (long long)id, p + 23);
+        if (reversal)
+            snprintf(body, 512, "{\"reason\": \"matrix\"}");
+    } else if (strcmp(p, "/api/v1/vouchers/{holder}") == 0) {
+        snprintf(path, 256, "/api/v1/vouchers/HM1");
+    } else if (strcmp(p, "/api/v1/vouchers/{holder}/statement") == 0) {
+        snprintf(path, 256, "/api/v1/vouchers/HM1/statement");
+    } else if (strcmp(p, "/api/v1/settlement/runs") == 0) {
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512, "{\"period\": \"2024-01\"}");
+    } else if (strcmp(p, "/api/v1/settlement/runs/{period}") == 0) {
+        snprintf(path, 256, "/api/v1/settlement/runs/2024-01");
+    } else if (strcmp(p, "/api/v1/settlement/runs/{period}/statements/{payer}") == 0) {
+        snprintf(path, 256, "/api/v1/settlement/runs/2024-01/statements/%s", payer);
+    } else {
+        return false;
+    }
+    return true;
 }
 
 /* The request exercising route r on object t: path and body into the buffers. */
@@ -213,7 +289,7 @@ static void request_for(hb_test_world *w, const hb_route *r, const target *t, in
         snprintf(path, 256, "/api/v1/bulletins/2019-03-10?jurisdiction=%s", t->jurisdiction);
     else if (strncmp(p, "/api/v1/registry/", 17) == 0)
         registry_request_for(r, t, serial, path, body);
-    else
+    else if (!settle_request_for(w, r, t, serial, path, body))
         hb_test_fail(__FILE__, __LINE__, "add a request for %s %s to the matrix", r->method, p);
 }
 
@@ -234,6 +310,11 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
     hb_test_world_surveillance(&w);
     fx_load_all(w.db);
     static const char *const csv[] = { "Content-Type: text/csv", NULL };
+    hb_test_settle_world(&w);
+    hb_settle_caller settler;
+    hb_settle_caller_init(&settler);
+    hb_settlement_result run;
+    CHECK_OK(hb_settlement_run(&run, w.db, &settler, hb_date_from_ymd(2024, 1, 1)));
     static const char *const callers[2] = { "hk-dh", "hk-qmh" };
     static const target targets[2][3] = {
         { { "hk-dh", "HK" }, { "hk-qmh", "HK" }, { "gd-szh", "GD" } },
@@ -255,7 +336,7 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
                     hb_test_response res;
                     hb_test_call(&w, &res, routes[i].method, path, tokens[k][role],
                                  body[0] ? body : NULL,
-                                 routes[i].media == HB_MEDIA_CSV ? csv : NULL);
+                                 (routes[i].media & HB_MEDIA_JSON) ? NULL : csv);
                     bool want = cells_for(&routes[i], (hb_role)role)[k * 4 + t] == 'Y';
                     bool allowed = res.status >= 200 && res.status < 300;
                     CHECK_MSG(allowed == want &&
@@ -274,7 +355,7 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
         request_for(&w, &routes[i], &targets[0][0], serial++, path, body);
         hb_test_response res;
         hb_test_call(&w, &res, routes[i].method, path, NULL, body[0] ? body : NULL,
-                     routes[i].media == HB_MEDIA_CSV ? csv : NULL);
+                     (routes[i].media & HB_MEDIA_JSON) ? NULL : csv);
         CHECK_INT_EQ(res.status, routes[i].access == HB_ACCESS_PUBLIC ? 200 : 401);
         hb_test_response_dispose(&res);
     }
