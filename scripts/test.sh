@@ -3,10 +3,10 @@
 #
 #   scripts/test.sh [--quick]
 #
-# Steps: Debian packages and the dashboard's npm packages → format and lint checks → the suite under AddressSanitizer +
-# UndefinedBehaviorSanitizer (every test on SQLite and on a throwaway PostgreSQL cluster) → the
-# suite again in a Release build (both with the dashboard built in, and its browser test,
-# dashboard/browser, in the suite) → the fuzz targets for a bounded time. --quick skips the
+# Steps: Debian packages and the dashboard's npm packages → format and lint checks → the suite
+# under AddressSanitizer + UndefinedBehaviorSanitizer (every test on SQLite and on a throwaway
+# PostgreSQL cluster) → the suite again in a Release build (both with the dashboard built in and
+# its browser test, dashboard/browser, in the suite) → the fuzz targets for a bounded time. --quick skips the
 # Release build and the fuzzers (for a fast local loop).
 set -eu
 cd "$(dirname "$0")/.."
