@@ -3,9 +3,10 @@
 #
 #   scripts/test.sh [--quick]
 #
-# Steps: Debian packages → format and lint checks → the suite under AddressSanitizer +
-# UndefinedBehaviorSanitizer (every test on SQLite and on a throwaway PostgreSQL cluster) → the
-# suite again in a Release build → the fuzz targets for a bounded time. --quick skips the
+# Steps: Debian packages and the dashboard's npm packages → format and lint checks → the suite
+# under AddressSanitizer + UndefinedBehaviorSanitizer (every test on SQLite and on a throwaway
+# PostgreSQL cluster) → the suite again in a Release build (both with the dashboard built in and
+# its browser test, dashboard/browser, in the suite) → the fuzz targets for a bounded time. --quick skips the
 # Release build and the fuzzers (for a fast local loop).
 set -eu
 cd "$(dirname "$0")/.."
@@ -47,9 +48,9 @@ run_suite() {
 # ASan: leaks are errors too; UBSan: any finding aborts (-fno-sanitize-recover).
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DHB_SANITIZE=ON
+run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DHB_SANITIZE=ON -DHB_WEB=ON
 if [ "$quick" -eq 0 ]; then
-    run_suite build/release -DCMAKE_BUILD_TYPE=Release
+    run_suite build/release -DCMAKE_BUILD_TYPE=Release -DHB_WEB=ON
     step "fuzz"
     scripts/fuzz.sh "${HB_FUZZ_SECONDS:-20}"
 fi

@@ -10,6 +10,7 @@
 #include "core/audit.h"
 #include "core/idempotency.h"
 #include "core/policy.h"
+#include "server/web.h"
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/parse.h"
@@ -258,6 +259,11 @@ void hb_exchange_begin(hb_exchange *x, hb_header_fn header, void *hctx)
         hb_http_fail(&x->req, HB_PROBLEM_MALFORMED, "the request path is longer than %d bytes",
                      HB_HTTP_PATH_MAX);
         decide(x);
+        return;
+    }
+    /* The dashboard's static files are not API routes (web.h): answered before routing. */
+    if (hb_web_serve(&x->req, &x->res)) {
+        x->decided = true;
         return;
     }
     if (!route(x) || !size_ok(x, header(hctx, "Content-Length")))

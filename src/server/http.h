@@ -97,6 +97,9 @@ typedef struct hb_response {
     /* Cache-Control (static string); NULL = "no-store": responses carry tokens and health data,
      * never to be kept by anything in between. */
     const char *cache_control;
+    /* Content-Security-Policy (static string) of a document the browser renders: the
+     * dashboard's files (web.h); NULL = none. With it goes Referrer-Policy: no-referrer. */
+    const char *security_policy;
     /* One more header when needed: WWW-Authenticate, Allow, Retry-After. Static or owned by the
      * exchange. */
     const char *extra_name;
