@@ -3,11 +3,12 @@
 #
 #   scripts/test.sh [--quick]
 #
-# Steps: Debian packages and the dashboard's npm packages → format and lint checks → the suite
-# under AddressSanitizer + UndefinedBehaviorSanitizer (every test on SQLite and on a throwaway
-# PostgreSQL cluster) → the suite again in a Release build (both with the dashboard built in and
-# its browser test, dashboard/browser, in the suite) → the fuzz targets for a bounded time. --quick skips the
-# Release build and the fuzzers (for a fast local loop).
+# Steps: Debian packages and the dashboard's npm packages → format and lint checks → the whole
+# suite under AddressSanitizer + UndefinedBehaviorSanitizer (every test on SQLite and on a
+# throwaway PostgreSQL cluster; the dashboard built in and its browser test, dashboard/browser,
+# included) → a Release build and its end-to-end tests (labels cli and web) → the fuzz targets
+# for a bounded time (HB_FUZZ_SECONDS each, default 8). --quick skips the Release build and the
+# fuzzers (for a fast local loop).
 set -eu
 cd "$(dirname "$0")/.."
 quick=0
