@@ -411,9 +411,10 @@ void hb_server_stop(hb_server *s)
     if (!s)
         return;
     atomic_store(&s->ctx.draining, true);
+    /* The polling thread takes the quiesced socket out of its epoll set on its own time: closing
+     * it here raced that removal (EBADF, which libmicrohttpd treats as fatal). Connections that
+     * arrive meanwhile wait in the backlog and are refused when it closes, after the stop. */
     MHD_socket listener = MHD_quiesce_daemon(s->daemon);
-    if (listener != MHD_INVALID_SOCKET)
-        close(listener);
     uint64_t deadline = hb_monotonic_ns() + (uint64_t)HB_HTTP_DRAIN_SECONDS * 1000000000u;
     while (atomic_load(&s->in_flight) > 0 && hb_monotonic_ns() < deadline) {
         struct timespec pause = { 0, 10 * 1000 * 1000 };
@@ -421,6 +422,8 @@ void hb_server_stop(hb_server *s)
     }
     int64_t left = atomic_load(&s->in_flight);
     MHD_stop_daemon(s->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
     hb_server_log(&s->ctx, "stopped%s", left > 0 ? " with requests still in flight" : "");
     release(s);
 }
