@@ -142,13 +142,6 @@ bool hb_store_in_transaction(const hb_store *store)
     return store->in_transaction;
 }
 
-int hb_store_try_lock(hb_store *store, int64_t key, bool *acquired)
-{
-    if (!store->in_transaction)
-        return hb_error_set(HB_EINVAL, "advisory lock outside a transaction");
-    return store->ops->try_lock(store, key, acquired);
-}
-
 int hb_store_lock(hb_store *store, int64_t key)
 {
     if (!store->in_transaction)

@@ -69,12 +69,11 @@ int hb_store_rollback(hb_store *store);
 bool hb_store_in_transaction(const hb_store *store);
 
 /*
- * Try to take the advisory lock key for the rest of the current transaction. On PostgreSQL this is
- * pg_try_advisory_xact_lock, shared by every process on the database; on SQLite the write lock of
- * BEGIN IMMEDIATE already excludes other writers, so it always succeeds. Must be in a transaction.
+ * Take the advisory lock key for the rest of the current transaction, waiting for it. On
+ * PostgreSQL this is pg_advisory_xact_lock, shared by every process on the database (and by
+ * every schema in it); on SQLite the write lock of BEGIN IMMEDIATE already excludes other
+ * writers, so it returns at once. Must be in a transaction.
  */
-int hb_store_try_lock(hb_store *store, int64_t key, bool *acquired);
-/* As hb_store_try_lock, but wait for the lock (pg_advisory_xact_lock). */
 int hb_store_lock(hb_store *store, int64_t key);
 
 int hb_store_prepare(hb_store *store, hb_stmt **out, const char *sql);

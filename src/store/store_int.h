@@ -15,7 +15,6 @@ typedef struct hb_store_ops {
     void (*close)(hb_store *store);
     int (*exec)(hb_store *store, const char *sql);
     int (*prepare)(hb_store *store, hb_stmt **out, const char *sql);
-    int (*try_lock)(hb_store *store, int64_t key, bool *acquired);
     int (*lock)(hb_store *store, int64_t key);
     int (*bind_int64)(hb_stmt *st, int index, int64_t value);
     int (*bind_double)(hb_stmt *st, int index, double value);

@@ -317,25 +317,6 @@ static void pg_finalize(hb_stmt *base)
     hb_free(st);
 }
 
-static int pg_try_lock(hb_store *store, int64_t key, bool *acquired)
-{
-    hb_stmt *st;
-    int rc = pg_prepare(store, &st, "SELECT pg_try_advisory_xact_lock(?)");
-    if (rc < 0)
-        return rc;
-    rc = pg_bind_int64(st, 1, key);
-    if (rc == 0)
-        rc = pg_step(st);
-    if (rc == HB_STORE_ROW) {
-        *acquired = strcmp(pg_text(st, 0, NULL), "t") == 0;
-        rc = 0;
-    } else if (rc == HB_STORE_DONE) {
-        rc = hb_error_set(HB_ERROR, "postgresql: advisory lock query returned no row");
-    }
-    pg_finalize(st);
-    return rc;
-}
-
 static int pg_lock(hb_store *store, int64_t key)
 {
     hb_stmt *st;
@@ -360,7 +341,6 @@ static const hb_store_ops pg_ops = {
     .close = pg_close,
     .exec = pg_exec,
     .prepare = pg_prepare,
-    .try_lock = pg_try_lock,
     .lock = pg_lock,
     .bind_int64 = pg_bind_int64,
     .bind_double = pg_bind_double,

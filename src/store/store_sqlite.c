@@ -85,19 +85,11 @@ static int sq_prepare(hb_store *store, hb_stmt **out, const char *sql)
     return 0;
 }
 
-static int sq_try_lock(hb_store *store, int64_t key, bool *acquired)
-{
-    (void)store;
-    (void)key;
-    *acquired = true; /* BEGIN IMMEDIATE holds the database's only write lock */
-    return 0;
-}
-
 static int sq_lock(hb_store *store, int64_t key)
 {
     (void)store;
     (void)key;
-    return 0; /* as above */
+    return 0; /* BEGIN IMMEDIATE holds the database's only write lock */
 }
 
 static int bind_result(hb_stmt *st, int rc)
@@ -202,7 +194,6 @@ static const hb_store_ops sqlite_ops = {
     .close = sq_close,
     .exec = sq_exec,
     .prepare = sq_prepare,
-    .try_lock = sq_try_lock,
     .lock = sq_lock,
     .bind_int64 = sq_bind_int64,
     .bind_double = sq_bind_double,
