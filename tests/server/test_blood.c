@@ -49,7 +49,7 @@ static json_t *first_error(const hb_test_response *r)
 static long long audited(hb_test_world *w, const char *where)
 {
     char sql[512];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM hb_audit WHERE %s", where);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM hb_audit WHERE %.400s", where);
     return hb_test_count(w, sql);
 }
 
