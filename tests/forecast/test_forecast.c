@@ -1,5 +1,5 @@
 /*
- * Tests for the forecasting models, the ensembles and the backtest (src/surveil/forecast*.c):
+ * Tests for the forecasting models, the ensembles and the backtest (src/forecast/forecast*.c):
  * the FluSight baseline's definition, recovery of known dynamics from simulated data, no use of
  * data after the origin, and invalid input.
  */

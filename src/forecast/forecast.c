@@ -1,5 +1,5 @@
 /*
- * surveil/forecast.c — the forecasting front door: options, input checks, model dispatch, the two
+ * forecast/forecast.c — the forecasting front door: options, input checks, model dispatch, the two
  * ensembles and the rolling-origin backtest (see healthybay/forecast.h). The single models live
  * in forecast_baseline.c, forecast_renewal.c and forecast_nb.c.
  *
@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "healthybay/rt.h"
-#include "surveil/forecast_int.h"
-#include "surveil/stats.h"
+#include "forecast/forecast_int.h"
+#include "rt/stats.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/limits.h"
@@ -91,9 +91,9 @@ size_t hb_forecast__rt_window(const hb_forecast_options *opt)
 
 void hb_forecast__from_samples(double *q, double *samples, size_t n)
 {
-    hb_surveil__sort(samples, n);
+    hb_rt__sort(samples, n);
     for (size_t j = 0; j < Q; j++) {
-        double v = hb_surveil__quantile7(samples, n, hb_forecast__levels[j]);
+        double v = hb_rt__quantile7(samples, n, hb_forecast__levels[j]);
         q[j] = v > 0 ? v : 0;
     }
 }
@@ -172,7 +172,7 @@ static void combine(double *q, const double *member_q, const bool *have, const d
             }
         }
         assert(k > 0);
-        q[i] = weights ? sum / wsum : hb_surveil__median(vals, k);
+        q[i] = weights ? sum / wsum : hb_rt__median(vals, k);
     }
 }
 

@@ -1,5 +1,5 @@
 /*
- * surveil/forecast_nb.c — the seasonal negative-binomial regression forecaster, with its own
+ * forecast/forecast_nb.c — the seasonal negative-binomial regression forecaster, with its own
  * small NB GLM fitter.
  *
  * For horizon h the model is fitted directly (one fit per horizon, no iterated forecasts) on the
@@ -25,7 +25,7 @@
 #define MATHLIB_STANDALONE
 #include <Rmath.h>
 
-#include "surveil/forecast_int.h"
+#include "forecast/forecast_int.h"
 #include "util/alloc.h"
 #include "util/error.h"
 

@@ -1,8 +1,8 @@
 /*
- * surveil/forecast_int.h — what the forecasting files share inside src/surveil (STYLE.md 4, 9).
+ * forecast/forecast_int.h — what the forecasting files share inside src/forecast (STYLE.md 4, 9).
  */
-#ifndef HB_SURVEIL_FORECAST_INT_H
-#define HB_SURVEIL_FORECAST_INT_H
+#ifndef HB_FORECAST_FORECAST_INT_H
+#define HB_FORECAST_FORECAST_INT_H
 
 #include "healthybay/forecast.h"
 

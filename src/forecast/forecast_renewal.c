@@ -1,5 +1,5 @@
 /*
- * surveil/forecast_renewal.c — projecting cases with the renewal equation from the Rt posterior.
+ * forecast/forecast_renewal.c — projecting cases with the renewal equation from the Rt posterior.
  *
  * At origin n the Cori posterior of R over the last W periods is Gamma(shape, scale) (rt.h).
  * Each of nsamples trajectories draws one R and continues the epidemic period by period:
@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "healthybay/rt.h"
-#include "surveil/forecast_int.h"
-#include "surveil/rt_int.h"
+#include "forecast/forecast_int.h"
+#include "rt/rt_int.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/limits.h"

@@ -1,10 +1,10 @@
 /*
- * surveil/stats.c — sorting and R-compatible empirical quantiles (see stats.h).
+ * rt/stats.c — sorting and R-compatible empirical quantiles (see stats.h).
  *
  * R's default quantile (type 7) interpolates linearly between order statistics at h = (n-1)p;
  * EpiEstim's uncertain_si and the FluSight baseline both report it, so ours must be the same.
  */
-#include "surveil/stats.h"
+#include "rt/stats.h"
 
 #include <assert.h>
 #include <math.h>
@@ -16,13 +16,13 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void hb_surveil__sort(double *x, size_t n)
+void hb_rt__sort(double *x, size_t n)
 {
     if (n > 1)
         qsort(x, n, sizeof *x, cmp_double);
 }
 
-double hb_surveil__quantile7(const double *sorted, size_t n, double p)
+double hb_rt__quantile7(const double *sorted, size_t n, double p)
 {
     assert(n >= 1);
     assert(p >= 0 && p <= 1);
@@ -37,8 +37,8 @@ double hb_surveil__quantile7(const double *sorted, size_t n, double p)
     return (1 - frac) * sorted[lo] + frac * sorted[lo + 1];
 }
 
-double hb_surveil__median(double *x, size_t n)
+double hb_rt__median(double *x, size_t n)
 {
-    hb_surveil__sort(x, n);
-    return hb_surveil__quantile7(x, n, 0.5);
+    hb_rt__sort(x, n);
+    return hb_rt__quantile7(x, n, 0.5);
 }
