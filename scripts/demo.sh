@@ -5,6 +5,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DHB_TESTS=OFF >/dev/null
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DHB_TESTS=OFF -DHB_WEB=ON >/dev/null
 cmake --build build/release -j"$(nproc)"
 exec build/release/healthybay demo --serve "$@"

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install every Debian package that healthybay's build, tests, benchmarks and demo need.
+# Install every Debian package that healthybay's build, tests, benchmarks and demo need, and the
+# dashboard's npm packages (npm ci in web/).
 #
 # Usage: scripts/install-deps.sh [--reference]
 #   (no flag)     build + test + demo packages (what README and CI need)
@@ -33,7 +34,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages="
-    build-essential cmake pkg-config git ca-certificates python3
+    build-essential cmake pkg-config git ca-certificates python3 curl
     clang clang-format libclang-rt-14-dev
     libsqlite3-dev sqlite3
     libpq-dev postgresql postgresql-client
@@ -62,11 +63,24 @@ done
 
 if [ -z "$missing" ]; then
     echo "install-deps: all packages present"
-    exit 0
+else
+    echo "install-deps: installing$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086 # word splitting of the package list is intended
+    apt-get install -y -qq --no-install-recommends $missing
 fi
 
-echo "install-deps: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# shellcheck disable=SC2086 # word splitting of the package list is intended
-apt-get install -y -qq --no-install-recommends $missing
+# The dashboard's npm packages (web/package-lock.json: ECharts, esbuild, playwright-core), which
+# the C build needs to build the dashboard into the binary (docs/dashboard.md). `npm ci` installs
+# exactly the locked versions; it is skipped when web/node_modules already holds them.
+web="$(dirname "$0")/../web"
+stamp="$web/node_modules/.installed-lock.sha256"
+want=$(sha256sum "$web/package-lock.json" | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "install-deps: web/node_modules up to date"
+else
+    echo "install-deps: npm ci in web/"
+    (cd "$web" && npm ci --no-audit --no-fund)
+    echo "$want" >"$stamp"
+fi

@@ -32,7 +32,7 @@ typedef struct centre {
 
 /* What the index cannot hold but the results show. */
 typedef struct record {
-    char id[23]; /* DIN (13) or pseudonym (22) */
+    char id[HB_BLOOD_PSEUDONYM_LEN + 1]; /* DIN (13 characters) or pseudonym */
     uint16_t owner;
     int8_t component; /* -1 for donors */
     bool frozen;
@@ -203,6 +203,11 @@ static const char *const result_names[] = {
     "distance_km", "exactness", "phenotype", "predicted",
 };
 #define NRESULT (sizeof result_names / sizeof result_names[0])
+static const hb_col_kind result_kinds[NRESULT] = {
+    [0] = HB_COL_INT,  /* rank */
+    [12] = HB_COL_INT, /* distance_km */
+    [13] = HB_COL_INT, /* exactness */
+};
 
 static int add_hit(const finder *f, hb_table *t, size_t rank, const hb_blood_hit *hit)
 {
@@ -301,7 +306,7 @@ int hb_blood_find(hb_store *store, const hb_blood_actor *actor, const hb_blood_f
     hb_table *t = NULL;
     if (nmatched)
         *nmatched = 0;
-    int rc = actor ? hb_blood_actor_check(actor) : 0;
+    int rc = actor ? hb_blood__check_actor(actor) : 0;
     if (rc == 0)
         rc = check_find_query(query);
     if (rc == 0)
@@ -314,7 +319,7 @@ int hb_blood_find(hb_store *store, const hb_blood_actor *actor, const hb_blood_f
     if (rc == 0 && (kinds & 1u << HB_BLOOD_DONOR))
         rc = load_kind(&f, HB_BLOOD_DONOR);
     if (rc == 0)
-        rc = hb_table_new(&t, NRESULT, result_names, NULL);
+        rc = hb_table_new(&t, NRESULT, result_names, result_kinds);
     if (rc == 0)
         rc = run_query(&f, t, nmatched);
     hb_blood_index_free(f.ix);

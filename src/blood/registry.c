@@ -13,6 +13,7 @@
  */
 #include "blood/registry.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "blood/din.h"
 #include "blood/phenotype.h"
 #include "blood/reference.h"
+#include "core/accounts.h"
 #include "healthybay/date.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -55,6 +57,7 @@ static const char *const statuses[] = { "available", "discarded" };
 
 typedef struct in_row {
     uint32_t line;
+    uint32_t key_column, status_column; /* where they start, for problems found later */
     char key[HB_BLOOD_DIN_LEN + 1 > KEY_MAX + 1 ? HB_BLOOD_DIN_LEN + 1 : KEY_MAX + 1];
     hb_blood_abo abo;
     hb_blood_rhd rhd;
@@ -74,27 +77,47 @@ typedef struct importer {
     size_t own; /* the actor's index in centres */
     in_row *rows;
     size_t nrows, cap;
-    hb_buf errors;
+    const char *name; /* the input's, in messages */
+    hb_blood_import_error *errors;
+    size_t nlisted;
     uint64_t nerrors;
 } importer;
 
-int hb_blood_actor_check(const hb_blood_actor *actor)
+/* The columns of each kind, by C_* index (NULL: the kind has none). */
+static const char *const donor_names[NCOLS] = { "local_ref", "abo",       "rhd",
+                                                "phenotype", "predicted", "last_donation",
+                                                "eligible" };
+static const char *const unit_names[NCOLS] = { "din",       "abo",       "rhd",      "phenotype",
+                                               "predicted", "expiry",    NULL,       "component",
+                                               "storage",   "collected", "location", "status" };
+
+int hb_blood__check_actor(const hb_blood_actor *actor)
 {
-    const char *o = actor ? actor->org : NULL, *j = actor ? actor->jurisdiction : NULL;
-    size_t len = o ? strlen(o) : 0;
-    bool ok = len >= 2 && len <= KEY_MAX && o[0] >= 'a' && o[0] <= 'z';
-    for (size_t i = 0; ok && i < len; i++)
-        ok = (o[i] >= 'a' && o[i] <= 'z') || (o[i] >= '0' && o[i] <= '9') || o[i] == '-';
-    if (!ok)
-        return hb_error_set(HB_EINVAL, "'%s' is not an organisation code", o ? o : "(none)");
-    if (!j || (strcmp(j, "GD") && strcmp(j, "HK") && strcmp(j, "MO")))
-        return hb_error_set(HB_EINVAL, "jurisdiction must be GD, HK or MO");
-    return 0;
+    if (!actor || !actor->org || !actor->jurisdiction)
+        return hb_error_set(HB_EINVAL, "say which organisation acts, and its jurisdiction");
+    int rc = hb_org_code_check(actor->org);
+    return rc < 0 ? rc : hb_jurisdiction_check(actor->jurisdiction);
+}
+
+int hb_blood__begin(hb_store *store, bool *own)
+{
+    *own = !hb_store_in_transaction(store);
+    return *own ? hb_store_begin(store) : 0;
+}
+
+int hb_blood__end(hb_store *store, bool own, int rc)
+{
+    if (!own)
+        return rc;
+    if (rc == 0)
+        return hb_store_commit(store);
+    hb_store_rollback(store);
+    return rc;
 }
 
 int hb_blood__require_centre(hb_store *store, const hb_blood_actor *actor)
 {
-    int rc = hb_blood_actor_check(actor);
+    int rc = hb_blood__check_actor(actor);
     hb_blood_centre c;
     if (rc == 0 && (rc = hb_blood_centre_get(store, &c, actor->org)) == HB_ENOTFOUND)
         return hb_error_set(HB_EPERM,
@@ -107,25 +130,37 @@ int hb_blood__require_centre(hb_store *store, const hb_blood_actor *actor)
     return rc;
 }
 
-static void note_error(importer *im)
+static void note(importer *im, unsigned long line, unsigned long column, int c, const char *fmt,
+                 ...) HB_PRINTF(5, 6);
+
+/* Record a problem with field c of the record starting on line. Past the first
+ * HB_REPORT_ERRORS_MAX (or out of memory) it is counted, not listed: the file fails all the
+ * same. */
+static void note(importer *im, unsigned long line, unsigned long column, int c, const char *fmt,
+                 ...)
 {
     im->nerrors++;
-    if (im->nerrors <= HB_REPORT_ERRORS_MAX) {
-        hb_buf_puts(&im->errors, hb_error_last());
-        hb_buf_putc(&im->errors, '\n');
-    }
+    if (!im->errors)
+        im->errors = hb_calloc(HB_REPORT_ERRORS_MAX, sizeof *im->errors);
+    if (!im->errors || im->nlisted == HB_REPORT_ERRORS_MAX)
+        return;
+    hb_blood_import_error *e = &im->errors[im->nlisted++];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->reason, sizeof e->reason, fmt, ap);
+    va_end(ap);
+    e->line = line;
+    e->column = column;
+    e->field = (im->kind == HB_BLOOD_DONOR ? donor_names : unit_names)[c];
+    /* The form of hb_csv_error(), which the command line prints; a long reason is cut so that the
+     * name and position always fit. */
+    snprintf(e->message, sizeof e->message, "%s:%lu:%lu: field '%s': %.400s", im->name, line,
+             column, e->field, e->reason);
 }
 
-/* The columns of each kind; required ones first in `required`. */
+/* Where each column of the kind is; a missing required or an unknown column stops the file. */
 static int find_columns(importer *im, const hb_csv *csv)
 {
-    static const char *const donor_names[NCOLS] = { "local_ref", "abo",       "rhd",
-                                                    "phenotype", "predicted", "last_donation",
-                                                    "eligible" };
-    static const char *const unit_names[NCOLS] = { "din",       "abo",       "rhd",
-                                                   "phenotype", "predicted", "expiry",
-                                                   NULL,        "component", "storage",
-                                                   "collected", "location",  "status" };
     static const bool donor_required[NCOLS] = { 1, 1, 1, 0, 0, 0, 1 };
     static const bool unit_required[NCOLS] = { 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0 };
     const char *const *names = im->kind == HB_BLOOD_DONOR ? donor_names : unit_names;
@@ -160,11 +195,11 @@ static const char *field(const importer *im, const hb_csv *csv, int c, size_t *l
     return hb_csv_field(csv, (size_t)im->col[c], len);
 }
 
-/* Record a bad field; returns false so a check can be `ok &= bad(...)`. */
+/* Record a bad field of the current record; returns false so a check can be
+ * `ok &= bad(...)`. */
 static bool bad(importer *im, const hb_csv *csv, int c, const char *reason)
 {
-    hb_csv_error(csv, (size_t)im->col[c], "%s", reason);
-    note_error(im);
+    note(im, hb_csv_line(csv), hb_csv_column(csv, (size_t)im->col[c]), c, "%s", reason);
     return false;
 }
 
@@ -210,6 +245,7 @@ static bool check_common(importer *im, const hb_csv *csv, in_row *r)
     size_t len;
     const char *v = field(im, csv, C_KEY, &len);
     bool ok = true;
+    r->key_column = (uint32_t)hb_csv_column(csv, (size_t)im->col[C_KEY]);
     if (im->kind == HB_BLOOD_UNIT) {
         if (hb_blood_din_parse(r->key, v, len) < 0)
             ok = bad(im, csv, C_KEY, hb_error_last());
@@ -269,8 +305,10 @@ static bool check_unit(importer *im, const hb_csv *csv, in_row *r)
     size_t len;
     field(im, csv, C_STATUS, &len);
     r->status = 0;
-    if (len)
+    if (len) {
+        r->status_column = (uint32_t)hb_csv_column(csv, (size_t)im->col[C_STATUS]);
         ok &= parse_enum(im, csv, C_STATUS, statuses, 2, &r->status);
+    }
     ok &= check_location(im, csv, r);
     if (ok && r->collected != DATE_NONE && r->date < r->collected)
         ok = bad(im, csv, C_DATE, "expires before it was collected");
@@ -304,20 +342,20 @@ static int compare_keys(const void *a, const void *b)
 }
 
 /* Sort rows by key (the write order, too: b-tree inserts in key order) and name duplicates. */
-static void find_duplicates(importer *im, const char *name)
+static void find_duplicates(importer *im)
 {
     if (im->nrows > 1)
         qsort(im->rows, im->nrows, sizeof *im->rows, compare_keys);
-    for (size_t i = 1; i < im->nrows; i++)
-        if (strcmp(im->rows[i].key, im->rows[i - 1].key) == 0) {
-            hb_error_set(HB_EINVAL, "%s:%u: %s %s is also on line %u", name, im->rows[i].line,
-                         im->kind == HB_BLOOD_UNIT ? "DIN" : "donor", im->rows[i].key,
-                         im->rows[i - 1].line);
-            note_error(im);
-        }
+    for (size_t i = 1; i < im->nrows; i++) {
+        const in_row *r = &im->rows[i];
+        if (strcmp(r->key, im->rows[i - 1].key) == 0)
+            note(im, r->line, r->key_column, C_KEY, "%s %s is also on line %u",
+                 im->kind == HB_BLOOD_UNIT ? "DIN" : "donor", r->key, im->rows[i - 1].line);
+    }
 }
 
-/* Phase 1 for one file. Returns < 0 only for errors that stop reading. */
+/* Phase 1 for one file. Returns < 0 only for errors that stop reading: a missing or unknown
+ * column, a line that is not CSV (its message names where). */
 static int check_all(importer *im, hb_csv *csv, hb_blood_import_report *report)
 {
     int rc = hb_csv_read_header(csv);
@@ -331,12 +369,12 @@ static int check_all(importer *im, hb_csv *csv, hb_blood_import_report *report)
         rc = ok ? keep_row(im, &r) : 0;
     }
     if (rc == 0)
-        find_duplicates(im, hb_csv_name(csv));
+        find_duplicates(im);
     return rc;
 }
 
 /* What the file cannot tell: a DIN of another centre, or a held unit being discarded. */
-static int check_units_in_store(importer *im, const char *name)
+static int check_units_in_store(importer *im)
 {
     hb_stmt *st;
     int rc = hb_store_prepare(
@@ -345,18 +383,15 @@ static int check_units_in_store(importer *im, const char *name)
         const in_row *r = &im->rows[i];
         if ((rc = hb_stmt_bind_cstr(st, 1, r->key)) < 0 || (rc = hb_stmt_step(st)) < 0)
             break;
-        if (rc == HB_STORE_ROW && strcmp(hb_stmt_text(st, 0, NULL), im->actor->org) != 0) {
-            hb_error_set(HB_EINVAL, "%s:%u: DIN %s belongs to %s", name, r->line, r->key,
-                         hb_stmt_text(st, 0, NULL));
-            note_error(im);
-        } else if (rc == HB_STORE_ROW && r->status == 1 &&
-                   strcmp(hb_stmt_text(st, 1, NULL), "available") != 0 &&
-                   strcmp(hb_stmt_text(st, 1, NULL), "discarded") != 0) {
-            hb_error_set(HB_EINVAL, "%s:%u: unit %s is %s for request %lld; it cannot be discarded",
-                         name, r->line, r->key, hb_stmt_text(st, 1, NULL),
-                         (long long)hb_stmt_int64(st, 2));
-            note_error(im);
-        }
+        if (rc == HB_STORE_ROW && strcmp(hb_stmt_text(st, 0, NULL), im->actor->org) != 0)
+            note(im, r->line, r->key_column, C_KEY, "DIN %s belongs to %s", r->key,
+                 hb_stmt_text(st, 0, NULL));
+        else if (rc == HB_STORE_ROW && r->status == 1 &&
+                 strcmp(hb_stmt_text(st, 1, NULL), "available") != 0 &&
+                 strcmp(hb_stmt_text(st, 1, NULL), "discarded") != 0)
+            note(im, r->line, r->status_column, C_STATUS,
+                 "unit %s is %s for request %lld; it cannot be discarded", r->key,
+                 hb_stmt_text(st, 1, NULL), (long long)hb_stmt_int64(st, 2));
         rc = hb_stmt_reset(st);
     }
     hb_stmt_finalize(st);
@@ -383,7 +418,7 @@ static int load_centres(importer *im)
     return rc;
 }
 
-static void new_pseudonym(char out[23])
+static void new_pseudonym(char out[HB_BLOOD_PSEUDONYM_LEN + 1])
 {
     static const char digits[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford base 32 */
     unsigned char r[10];
@@ -407,7 +442,7 @@ static void new_pseudonym(char out[23])
         if (i % 4 == 3 && i < 15)
             out[at + 1] = '-';
     }
-    out[22] = '\0';
+    out[HB_BLOOD_PSEUDONYM_LEN] = '\0';
 }
 
 /* Bind the stored fields of r, in the order abo, rhd, pos, neg, predicted, date, from index. */
@@ -533,7 +568,7 @@ static int write_row(importer *im, writer *w, const in_row *r, hb_blood_import_r
     if ((rc = bind_profile(st, 1, r)) == 0)
         rc = bind_rest(im, st, r, w->now, &next);
     if (rc == 0 && !exists && im->kind == HB_BLOOD_DONOR) {
-        char pseudonym[23];
+        char pseudonym[HB_BLOOD_PSEUDONYM_LEN + 1];
         new_pseudonym(pseudonym);
         rc = hb_stmt_bind_cstr(st, next, pseudonym);
     }
@@ -567,20 +602,17 @@ static void importer_dispose(importer *im)
     for (size_t i = 0; i < im->ncentres; i++)
         hb_free(im->centres[i]);
     hb_free(im->rows);
-    hb_buf_dispose(&im->errors);
+    hb_free(im->errors);
 }
 
-/* Check, then write in one transaction. The single place an import commits: the audit entry for
- * the import belongs beside the commit, in the same transaction. */
+/* Write the checked rows in one transaction: the caller's (the HTTP request's, beside its audit
+ * entry), or our own. */
 static int commit_import(importer *im, hb_blood_import_report *report)
 {
-    int rc = hb_store_begin(im->store);
+    bool own;
+    int rc = hb_blood__begin(im->store, &own);
     if (rc == 0)
-        rc = write_all(im, report);
-    if (rc == 0)
-        rc = hb_store_commit(im->store);
-    else
-        hb_store_rollback(im->store);
+        rc = hb_blood__end(im->store, own, write_all(im, report));
     if (rc < 0)
         report->inserted = report->updated = report->unchanged = 0;
     return rc;
@@ -595,16 +627,18 @@ static int run(importer *im, hb_csv *csv, bool dry_run, hb_blood_import_report *
     if (rc == 0)
         rc = check_all(im, csv, report);
     if (rc == 0 && im->kind == HB_BLOOD_UNIT)
-        rc = check_units_in_store(im, hb_csv_name(csv));
+        rc = check_units_in_store(im);
     if (rc == 0 && im->nerrors > 0)
-        rc = hb_error_set(HB_EINVAL, "%s: %llu bad field%s in %llu row%s; nothing was written",
+        rc = hb_error_set(HB_EINVAL, "%s: %llu problem%s in %llu row%s; nothing was written",
                           hb_csv_name(csv), (unsigned long long)im->nerrors,
                           im->nerrors == 1 ? "" : "s", (unsigned long long)report->rows,
                           report->rows == 1 ? "" : "s");
     if (rc == 0 && !dry_run)
         rc = commit_import(im, report);
     report->nerrors = im->nerrors;
-    report->errors = im->nerrors ? hb_buf_detach(&im->errors) : NULL;
+    report->errors = im->errors;
+    report->nlisted = im->nlisted;
+    im->errors = NULL;
     hb_csv_free(csv);
     importer_dispose(im);
     return rc;
@@ -613,8 +647,7 @@ static int run(importer *im, hb_csv *csv, bool dry_run, hb_blood_import_report *
 static int start(hb_store *store, const hb_blood_actor *actor, hb_blood_kind kind, hb_csv *csv,
                  bool dry_run, hb_blood_import_report *report)
 {
-    importer im = { .store = store, .actor = actor, .kind = kind };
-    hb_buf_init(&im.errors, 0);
+    importer im = { .store = store, .actor = actor, .kind = kind, .name = hb_csv_name(csv) };
     return run(&im, csv, dry_run, report);
 }
 
@@ -641,6 +674,7 @@ void hb_blood_import_report_dispose(hb_blood_import_report *report)
 {
     hb_free(report->errors);
     report->errors = NULL;
+    report->nlisted = 0;
 }
 
 /* Render one phenotype (three mask columns from `at`) into two cells, typed and predicted. */
@@ -654,28 +688,48 @@ static int render_phenotype(hb_stmt *st, int at, hb_buf *typed, hb_buf *predicte
     return rc == 0 ? hb_blood_phenotype_format(predicted, &ph, HB_STATES_PREDICTED) : rc;
 }
 
-/*
- * A listing whose query returns, in order: the columns before the masks (mask_at of them), the
- * three masks, then the rest. The output has the masks replaced by "phenotype" and "predicted".
- * With din_first, column 0 is a DIN and is shown as printed, with its check character.
- */
-static int list_profiles(hb_store *store, const char *sql, const char *param, size_t ncols,
-                         const char *const *names, int mask_at, bool din_first, hb_table **out)
+/* One listing: its query (parameters: centre, the key after which to start, the limit) returns,
+ * in order, the columns before the masks (mask_at of them), the three masks, then the rest. The
+ * output has the masks replaced by "phenotype" and "predicted". With din_first, column 0 is a DIN
+ * and is shown as printed, with its check character. */
+typedef struct listing {
+    const char *sql;
+    size_t ncols;
+    const char *const *names;
+    const hb_col_kind *kinds;
+    int mask_at;
+    bool din_first;
+} listing;
+
+static int bind_page(hb_stmt *st, const char *centre, const char *after, size_t limit)
+{
+    int rc = hb_stmt_bind_cstr(st, 1, centre);
+    if (rc == 0)
+        rc = hb_stmt_bind_cstr(st, 2, after);
+    /* 0 = all: a limit both backends take as none (SQLite's -1 is an error on PostgreSQL). */
+    if (rc == 0)
+        rc = hb_stmt_bind_int64(
+            st, 3, limit == 0 || limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
+    return rc;
+}
+
+static int list_profiles(hb_store *store, const listing *l, const char *centre, const char *after,
+                         size_t limit, hb_table **out)
 {
     hb_table *t;
     hb_stmt *st = NULL;
     hb_buf typed, predicted;
     hb_buf_init(&typed, 0);
     hb_buf_init(&predicted, 0);
-    int rc = hb_table_new(&t, ncols, names, NULL);
-    if (rc == 0 && (rc = hb_store_prepare(store, &st, sql)) == 0)
-        rc = hb_stmt_bind_cstr(st, 1, param);
+    int rc = hb_table_new(&t, l->ncols, l->names, l->kinds);
+    if (rc == 0 && (rc = hb_store_prepare(store, &st, l->sql)) == 0)
+        rc = bind_page(st, centre, after, limit);
     const char *cells[16];
     char din[20];
     while (rc == 0 && (rc = hb_stmt_step(st)) == HB_STORE_ROW) {
-        rc = render_phenotype(st, mask_at, &typed, &predicted);
-        for (int c = 0, q = 0; rc == 0 && (size_t)c < ncols; c++, q++) {
-            if (c == mask_at) {
+        rc = render_phenotype(st, l->mask_at, &typed, &predicted);
+        for (int c = 0, q = 0; rc == 0 && (size_t)c < l->ncols; c++, q++) {
+            if (c == l->mask_at) {
                 cells[c++] = hb_buf_cstr(&typed);
                 cells[c] = hb_buf_cstr(&predicted);
                 q += 2;
@@ -683,7 +737,7 @@ static int list_profiles(hb_store *store, const char *sql, const char *param, si
                 cells[c] = hb_stmt_is_null(st, q) ? NULL : hb_stmt_text(st, q, NULL);
             }
         }
-        if (rc == 0 && din_first) {
+        if (rc == 0 && l->din_first) {
             hb_blood_din_format(din, cells[0]);
             cells[0] = din;
         }
@@ -700,31 +754,47 @@ static int list_profiles(hb_store *store, const char *sql, const char *param, si
     return rc < 0 ? rc : 0;
 }
 
-int hb_blood_donors_list(hb_store *store, const hb_blood_actor *actor, hb_table **out)
+int hb_blood_donors_list(hb_store *store, const hb_blood_actor *actor, const char *after,
+                         size_t limit, hb_table **out)
 {
     static const char *const names[] = { "pseudonym", "local_ref", "abo",           "rhd",
                                          "phenotype", "predicted", "last_donation", "eligible" };
+    static const listing donors = {
+        "SELECT pseudonym, local_ref, abo, rhd, pos_mask, neg_mask, predicted_mask, last_donation,"
+        " CASE eligible WHEN 1 THEN 'yes' ELSE 'no' END FROM hb_blood_donors"
+        " WHERE centre = ? AND local_ref > ? ORDER BY local_ref LIMIT ?",
+        8,
+        names,
+        NULL,
+        4,
+        false,
+    };
     int rc = hb_blood__require_centre(store, actor);
-    if (rc < 0)
-        return rc;
-    return list_profiles(store,
-                         "SELECT pseudonym, local_ref, abo, rhd, pos_mask, neg_mask,"
-                         " predicted_mask, last_donation, CASE eligible WHEN 1 THEN 'yes'"
-                         " ELSE 'no' END FROM hb_blood_donors WHERE centre = ? ORDER BY local_ref",
-                         actor->org, 8, names, 4, false, out);
+    return rc < 0 ? rc : list_profiles(store, &donors, actor->org, after, limit, out);
 }
 
-int hb_blood_units_list(hb_store *store, const hb_blood_actor *actor, hb_table **out)
+int hb_blood_units_list(hb_store *store, const hb_blood_actor *actor, const char *after,
+                        size_t limit, hb_table **out)
 {
     static const char *const names[] = { "din",    "component", "storage",   "abo",
                                          "rhd",    "phenotype", "predicted", "collected",
                                          "expiry", "location",  "status",    "request" };
+    static const hb_col_kind kinds[] = { HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
+                                         HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
+                                         HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_INT };
+    static const listing units = {
+        "SELECT din, component, storage, abo, rhd, pos_mask, neg_mask, predicted_mask, collected,"
+        " expiry, location, status, request_id FROM hb_blood_units"
+        " WHERE centre = ? AND din > ? ORDER BY din LIMIT ?",
+        12,
+        names,
+        kinds,
+        5,
+        true,
+    };
+    char din[HB_BLOOD_DIN_LEN + 1] = "";
     int rc = hb_blood__require_centre(store, actor);
-    if (rc < 0)
-        return rc;
-    return list_profiles(store,
-                         "SELECT din, component, storage, abo, rhd, pos_mask, neg_mask,"
-                         " predicted_mask, collected, expiry, location, status, request_id"
-                         " FROM hb_blood_units WHERE centre = ? ORDER BY din",
-                         actor->org, 12, names, 5, true, out);
+    if (rc == 0 && after[0])
+        rc = hb_blood_din_parse(din, after, strlen(after));
+    return rc < 0 ? rc : list_profiles(store, &units, actor->org, din, limit, out);
 }

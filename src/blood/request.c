@@ -82,16 +82,6 @@ int hb_blood_request_next(hb_blood_request_state state, hb_blood_request_action 
     return transitions[state][action];
 }
 
-/* The request as read inside the step's transaction. */
-typedef struct req {
-    int64_t id;
-    hb_blood_request_state state;
-    char requester[65], centre[65], din[HB_BLOOD_DIN_LEN + 1], donor[23];
-    hb_blood_abo abo;
-    hb_blood_rhd rhd;
-    uint64_t needs;
-} req;
-
 static void today(char out[HB_DATE_STRLEN])
 {
     char now[HB_TIMESTAMP_STRLEN];
@@ -103,7 +93,8 @@ static void today(char out[HB_DATE_STRLEN])
  * Does unit din suit the patient, and may it be given now? Fills *owner (when not NULL).
  * HB_ENOTFOUND, HB_ECONFLICT (not available or expired), HB_EINVAL (ABO, RhD or antigens).
  */
-static int unit_suits(hb_store *store, const char *din, const req *r, char owner[65])
+static int unit_suits(hb_store *store, const char *din, const hb_blood_request_info *r,
+                      char owner[HB_ORG_CODE_MAX + 1])
 {
     hb_stmt *st;
     char day[HB_DATE_STRLEN];
@@ -124,7 +115,7 @@ static int unit_suits(hb_store *store, const char *din, const req *r, char owner
             rc = hb_blood_rhd_parse(&rhd, d, strlen(d));
         uint64_t neg = (uint64_t)hb_stmt_int64(st, 4);
         if (owner)
-            snprintf(owner, 65, "%s", hb_stmt_text(st, 0, NULL));
+            snprintf(owner, HB_ORG_CODE_MAX + 1, "%s", hb_stmt_text(st, 0, NULL));
         if (rc == 0 && strcmp(hb_stmt_text(st, 1, NULL), "available") != 0)
             rc = hb_error_set(HB_ECONFLICT, "unit %s is %s", din, hb_stmt_text(st, 1, NULL));
         else if (rc == 0 && strcmp(hb_stmt_text(st, 5, NULL), day) < 0)
@@ -145,7 +136,8 @@ static int unit_suits(hb_store *store, const char *din, const req *r, char owner
 }
 
 /* A donor request: the donor must exist, be eligible and suit the patient. */
-static int donor_suits(hb_store *store, const char *pseudonym, const req *r, char owner[65])
+static int donor_suits(hb_store *store, const char *pseudonym, const hb_blood_request_info *r,
+                       char owner[HB_ORG_CODE_MAX + 1])
 {
     hb_stmt *st;
     int rc = hb_store_prepare(store, &st,
@@ -159,7 +151,7 @@ static int donor_suits(hb_store *store, const char *pseudonym, const req *r, cha
         hb_blood_abo abo;
         hb_blood_rhd rhd;
         const char *a = hb_stmt_text(st, 2, NULL), *d = hb_stmt_text(st, 3, NULL);
-        snprintf(owner, 65, "%s", hb_stmt_text(st, 0, NULL));
+        snprintf(owner, HB_ORG_CODE_MAX + 1, "%s", hb_stmt_text(st, 0, NULL));
         rc = hb_blood_abo_parse(&abo, a, strlen(a));
         if (rc == 0)
             rc = hb_blood_rhd_parse(&rhd, d, strlen(d));
@@ -210,9 +202,9 @@ static int check_note(const char *note)
 
 /* Check the new request and find the owning centre; r gets the patient's needs. */
 static int check_new(hb_store *store, const hb_blood_actor *actor, const hb_blood_request_new *n,
-                     req *r)
+                     hb_blood_request_info *r)
 {
-    int rc = hb_blood_actor_check(actor);
+    int rc = hb_blood__check_actor(actor);
     if (rc == 0)
         rc = check_note(n->note);
     if (rc == 0 && !n->din == !n->donor)
@@ -238,8 +230,9 @@ static int check_new(hb_store *store, const hb_blood_actor *actor, const hb_bloo
     return rc;
 }
 
-static int insert_request(hb_store *store, const hb_blood_actor *actor, const req *r,
-                          const char *note, const char *now, int64_t *id)
+static int insert_request(hb_store *store, const hb_blood_actor *actor,
+                          const hb_blood_request_info *r, const char *note, const char *now,
+                          int64_t *id)
 {
     hb_buf needs;
     hb_buf_init(&needs, 0);
@@ -272,11 +265,12 @@ static int insert_request(hb_store *store, const hb_blood_actor *actor, const re
 int hb_blood_request_create(hb_store *store, const hb_blood_actor *actor,
                             const hb_blood_request_new *request, int64_t *id)
 {
-    req r = { 0 };
+    hb_blood_request_info r = { 0 };
     char now[HB_TIMESTAMP_STRLEN];
     hb_timestamp_now(now);
     *id = 0;
-    int rc = hb_store_begin(store);
+    bool own;
+    int rc = hb_blood__begin(store, &own);
     if (rc < 0)
         return rc;
     rc = check_new(store, actor, request, &r);
@@ -284,52 +278,72 @@ int hb_blood_request_create(hb_store *store, const hb_blood_actor *actor,
         rc = insert_request(store, actor, &r, request->note, now, id);
     if (rc == 0)
         rc = record_event(store, actor, *id, "request", NULL, "requested", request->note, now);
-    if (rc == 0)
-        rc = hb_store_commit(store);
-    else
-        hb_store_rollback(store);
+    rc = hb_blood__end(store, own, rc);
     if (rc < 0)
         *id = 0;
     return rc;
 }
 
-/* Read request id; HB_ENOTFOUND unless the actor is one of its two parties. */
-static int load_request(hb_store *store, const hb_blood_actor *actor, int64_t id, req *r)
+#define REQUEST_COLUMNS                                                                         \
+    "SELECT r.id, r.state, r.requester, r.requester_jurisdiction, r.centre, c.jurisdiction,"    \
+    " r.din, r.donor, r.patient_abo, r.patient_rhd, r.patient_needs, r.requested_at,"           \
+    " r.offered_at, r.declined_at, r.accepted_at, r.shipped_at, r.received_at, r.cancelled_at," \
+    " r.note FROM hb_blood_requests r JOIN hb_blood_centres c ON c.code = r.centre"
+#define FIRST_TIME_COLUMN 11 /* requested_at; the others follow in the order of state_time[] */
+
+static void copy_text(char *out, size_t size, hb_stmt *st, int col)
+{
+    snprintf(out, size, "%s", hb_stmt_text(st, col, NULL));
+}
+
+/* The current row of a REQUEST_COLUMNS query into r. */
+static int read_request(hb_stmt *st, hb_blood_request_info *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = hb_stmt_int64(st, 0);
+    for (int s = 0; s < HB_REQ_STATE_COUNT; s++)
+        if (strcmp(hb_stmt_text(st, 1, NULL), state_names[s]) == 0)
+            r->state = (hb_blood_request_state)s;
+    copy_text(r->requester, sizeof r->requester, st, 2);
+    copy_text(r->requester_jurisdiction, sizeof r->requester_jurisdiction, st, 3);
+    copy_text(r->centre, sizeof r->centre, st, 4);
+    copy_text(r->centre_jurisdiction, sizeof r->centre_jurisdiction, st, 5);
+    copy_text(r->din, sizeof r->din, st, 6);
+    copy_text(r->donor, sizeof r->donor, st, 7);
+    for (int s = 0; s < HB_REQ_STATE_COUNT; s++)
+        copy_text(r->at[s], sizeof r->at[s], st, FIRST_TIME_COLUMN + s);
+    copy_text(r->note, sizeof r->note, st, FIRST_TIME_COLUMN + HB_REQ_STATE_COUNT);
+    size_t len;
+    const char *a = hb_stmt_text(st, 8, NULL), *d = hb_stmt_text(st, 9, NULL);
+    const char *n = hb_stmt_text(st, 10, &len);
+    int rc = hb_blood_abo_parse(&r->abo, a, strlen(a));
+    if (rc == 0)
+        rc = hb_blood_rhd_parse(&r->rhd, d, strlen(d));
+    return rc == 0 ? hb_blood_antigen_list_parse(&r->needs, n, len) : rc;
+}
+
+/* Read request id: the one place that decides who sees a request. HB_ENOTFOUND unless the actor
+ * is one of its two parties, so that nobody else can even tell the number is taken. */
+static int load_request(hb_store *store, const hb_blood_actor *actor, int64_t id,
+                        hb_blood_request_info *r)
 {
     hb_stmt *st;
-    int rc = hb_store_prepare(store, &st,
-                              "SELECT state, requester, centre, din, donor, patient_abo,"
-                              " patient_rhd, patient_needs FROM hb_blood_requests WHERE id = ?");
+    int rc = hb_store_prepare(store, &st, REQUEST_COLUMNS " WHERE r.id = ?");
     if (rc == 0 && (rc = hb_stmt_bind_int64(st, 1, id)) == 0)
         rc = hb_stmt_step(st);
-    bool visible = rc == HB_STORE_ROW && (strcmp(hb_stmt_text(st, 1, NULL), actor->org) == 0 ||
-                                          strcmp(hb_stmt_text(st, 2, NULL), actor->org) == 0);
+    bool visible = rc == HB_STORE_ROW && (strcmp(hb_stmt_text(st, 2, NULL), actor->org) == 0 ||
+                                          strcmp(hb_stmt_text(st, 4, NULL), actor->org) == 0);
     if (rc >= 0 && !visible)
         rc = hb_error_set(HB_ENOTFOUND, "no request %lld of yours", (long long)id);
-    if (rc == HB_STORE_ROW) {
-        r->id = id;
-        for (int s = 0; s < HB_REQ_STATE_COUNT; s++)
-            if (strcmp(hb_stmt_text(st, 0, NULL), state_names[s]) == 0)
-                r->state = (hb_blood_request_state)s;
-        snprintf(r->requester, sizeof r->requester, "%s", hb_stmt_text(st, 1, NULL));
-        snprintf(r->centre, sizeof r->centre, "%s", hb_stmt_text(st, 2, NULL));
-        snprintf(r->din, sizeof r->din, "%s", hb_stmt_text(st, 3, NULL));
-        snprintf(r->donor, sizeof r->donor, "%s", hb_stmt_text(st, 4, NULL));
-        const char *a = hb_stmt_text(st, 5, NULL), *d = hb_stmt_text(st, 6, NULL), *n;
-        size_t len;
-        n = hb_stmt_text(st, 7, &len);
-        rc = hb_blood_abo_parse(&r->abo, a, strlen(a));
-        if (rc == 0)
-            rc = hb_blood_rhd_parse(&r->rhd, d, strlen(d));
-        if (rc == 0)
-            rc = hb_blood_antigen_list_parse(&r->needs, n, len);
-    }
+    if (rc == HB_STORE_ROW)
+        rc = read_request(st, r);
     hb_stmt_finalize(st);
     return rc;
 }
 
 /* Move the unit with the step: reserve on offer, ship, receive, release on cancel. */
-static int move_unit(hb_store *store, const req *r, hb_blood_request_action action, const char *now)
+static int move_unit(hb_store *store, const hb_blood_request_info *r,
+                     hb_blood_request_action action, const char *now)
 {
     static const char *const sql[] = {
         [HB_REQ_OFFER] = "UPDATE hb_blood_units SET status = 'reserved', request_id = ?,"
@@ -363,9 +377,9 @@ static int move_unit(hb_store *store, const req *r, hb_blood_request_action acti
 
 /* The unit an offer names: the one given, else the one requested; it must be the centre's own,
  * available and suit the patient. */
-static int choose_offer(hb_store *store, req *r, const char *din)
+static int choose_offer(hb_store *store, hb_blood_request_info *r, const char *din)
 {
-    char owner[65];
+    char owner[HB_ORG_CODE_MAX + 1];
     if (din) {
         int rc = hb_blood_din_parse(r->din, din, strlen(din));
         if (rc < 0)
@@ -379,7 +393,8 @@ static int choose_offer(hb_store *store, req *r, const char *din)
     return rc;
 }
 
-static int move_request(hb_store *store, const req *r, hb_blood_request_state to, const char *now)
+static int move_request(hb_store *store, const hb_blood_request_info *r, hb_blood_request_state to,
+                        const char *now)
 {
     char sql[200];
     snprintf(sql, sizeof sql,
@@ -402,7 +417,8 @@ static int move_request(hb_store *store, const req *r, hb_blood_request_state to
 }
 
 /* Is this step allowed, and is the actor the party that takes it? */
-static int check_step(const hb_blood_actor *actor, const req *r, hb_blood_request_action action)
+static int check_step(const hb_blood_actor *actor, const hb_blood_request_info *r,
+                      hb_blood_request_action action)
 {
     unsigned who = (strcmp(actor->org, r->centre) == 0 ? BY_CENTRE : 0) |
                    (strcmp(actor->org, r->requester) == 0 ? BY_REQUESTER : 0);
@@ -421,17 +437,18 @@ static int check_step(const hb_blood_actor *actor, const req *r, hb_blood_reques
 int hb_blood_request_step(hb_store *store, const hb_blood_actor *actor, int64_t id,
                           hb_blood_request_action action, const char *din, const char *note)
 {
-    req r = { 0 };
+    hb_blood_request_info r = { 0 };
     char now[HB_TIMESTAMP_STRLEN];
     hb_timestamp_now(now);
     if ((unsigned)action >= HB_REQ_ACTION_COUNT)
         return hb_error_set(HB_EINVAL, "unknown request step");
-    int rc = hb_blood_actor_check(actor);
+    int rc = hb_blood__check_actor(actor);
     if (rc == 0)
         rc = check_note(note);
     if (rc == 0 && din && action != HB_REQ_OFFER)
         rc = hb_error_set(HB_EINVAL, "a unit is named only when offering");
-    if (rc < 0 || (rc = hb_store_begin(store)) < 0)
+    bool own;
+    if (rc < 0 || (rc = hb_blood__begin(store, &own)) < 0)
         return rc;
     rc = load_request(store, actor, id, &r);
     if (rc == 0)
@@ -446,43 +463,14 @@ int hb_blood_request_step(hb_store *store, const hb_blood_actor *actor, int64_t 
     if (rc == 0)
         rc = record_event(store, actor, id, action_names[action], state_names[r.state],
                           state_names[to], note, now);
-    if (rc == 0)
-        rc = hb_store_commit(store);
-    else
-        hb_store_rollback(store);
-    return rc;
+    return hb_blood__end(store, own, rc);
 }
 
-static const char *const request_names[] = {
-    "id",           "state",         "requester",    "requester_jurisdiction",
-    "centre",       "din",           "donor",        "patient_abo",
-    "patient_rhd",  "patient_needs", "requested_at", "offered_at",
-    "declined_at",  "accepted_at",   "shipped_at",   "received_at",
-    "cancelled_at", "note",
-};
-static const hb_col_kind request_kinds[] = { HB_COL_INT,  HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
-                                             HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
-                                             HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
-                                             HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
-                                             HB_COL_TEXT, HB_COL_TEXT };
-#define REQUEST_COLUMNS                                                                     \
-    "SELECT id, state, requester, requester_jurisdiction, centre, din, donor, patient_abo," \
-    " patient_rhd, patient_needs, requested_at, offered_at, declined_at, accepted_at,"      \
-    " shipped_at, received_at, cancelled_at, note FROM hb_blood_requests"
-
-int hb_blood_request_get(hb_store *store, const hb_blood_actor *actor, int64_t id, hb_table **out)
+int hb_blood_request_get(hb_store *store, const hb_blood_actor *actor, int64_t id,
+                         hb_blood_request_info *out)
 {
-    req r = { 0 };
-    char id_text[24];
-    int rc = hb_blood_actor_check(actor);
-    if (rc == 0)
-        rc = load_request(store, actor, id, &r);
-    if (rc < 0)
-        return rc;
-    snprintf(id_text, sizeof id_text, "%lld", (long long)id);
-    const char *params[] = { id_text };
-    return hb_store_query_table(store, REQUEST_COLUMNS " WHERE id = CAST(? AS BIGINT)", params, 1,
-                                18, request_names, request_kinds, out);
+    int rc = hb_blood__check_actor(actor);
+    return rc < 0 ? rc : load_request(store, actor, id, out);
 }
 
 int hb_blood_request_events(hb_store *store, const hb_blood_actor *actor, int64_t id,
@@ -492,9 +480,9 @@ int hb_blood_request_events(hb_store *store, const hb_blood_actor *actor, int64_
                                          "from_state", "to_state", "note" };
     static const hb_col_kind kinds[] = { HB_COL_INT,  HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
                                          HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT };
-    req r = { 0 };
+    hb_blood_request_info r = { 0 };
     char id_text[24];
-    int rc = hb_blood_actor_check(actor);
+    int rc = hb_blood__check_actor(actor);
     if (rc == 0)
         rc = load_request(store, actor, id, &r);
     if (rc < 0)
@@ -508,13 +496,23 @@ int hb_blood_request_events(hb_store *store, const hb_blood_actor *actor, int64_
                                 params, 1, 7, names, kinds, out);
 }
 
-int hb_blood_request_list(hb_store *store, const hb_blood_actor *actor, hb_table **out)
+int hb_blood_request_list(hb_store *store, const hb_blood_actor *actor, int64_t before,
+                          size_t limit, hb_blood_request_info *out, size_t *count)
 {
-    int rc = hb_blood_actor_check(actor);
-    if (rc < 0)
-        return rc;
-    const char *params[] = { actor->org, actor->org };
-    return hb_store_query_table(
-        store, REQUEST_COLUMNS " WHERE requester = ? OR centre = ? ORDER BY id DESC", params, 2, 18,
-        request_names, request_kinds, out);
+    hb_stmt *st = NULL;
+    *count = 0;
+    int rc = hb_blood__check_actor(actor);
+    if (rc == 0)
+        rc = hb_store_prepare(store, &st,
+                              REQUEST_COLUMNS " WHERE (r.requester = ? OR r.centre = ?)"
+                                              " AND r.id < ? ORDER BY r.id DESC LIMIT ?");
+    if (rc == 0 && (rc = hb_stmt_bind_cstr(st, 1, actor->org)) == 0 &&
+        (rc = hb_stmt_bind_cstr(st, 2, actor->org)) == 0 &&
+        (rc = hb_stmt_bind_int64(st, 3, before > 0 ? before : INT64_MAX)) == 0)
+        rc = hb_stmt_bind_int64(st, 4, (int64_t)limit);
+    while (rc == 0 && *count < limit && (rc = hb_stmt_step(st)) == HB_STORE_ROW)
+        if ((rc = read_request(st, &out[*count])) == 0)
+            ++*count;
+    hb_stmt_finalize(st);
+    return rc < 0 ? rc : 0;
 }

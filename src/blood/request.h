@@ -19,16 +19,23 @@
  *
  * Every step records its time in the request and appends one event (who, when, from which state
  * to which, a note) to the request's history; an illegal step changes nothing and fails with
- * HB_ECONFLICT, a step by the wrong party with HB_EPERM. Each step is one transaction.
+ * HB_ECONFLICT, a step by the wrong party with HB_EPERM. Each step is one transaction: the
+ * caller's when one is open (the HTTP request's, with its audit entry), else its own.
+ *
+ * A request is visible to its two parties only — the requester and the owning centre; to anyone
+ * else every function here answers HB_ENOTFOUND, so request numbers do not leak.
  */
 #ifndef HB_BLOOD_REQUEST_H
 #define HB_BLOOD_REQUEST_H
 
 #include <stdint.h>
 
+#include "blood/din.h"
 #include "blood/registry.h"
 #include "healthybay/blood.h"
 #include "store/store.h"
+#include "util/clock.h"
+#include "util/limits.h"
 #include "util/table.h"
 
 typedef enum hb_blood_request_state {
@@ -85,14 +92,32 @@ int hb_blood_request_create(hb_store *store, const hb_blood_actor *actor,
 int hb_blood_request_step(hb_store *store, const hb_blood_actor *actor, int64_t id,
                           hb_blood_request_action action, const char *din, const char *note);
 
-/* One request as a one-row table: id, state, requester, requester_jurisdiction, centre, unit,
- * donor, patient_abo, patient_rhd, patient_needs, requested_at … cancelled_at, note. Visible to the
- * requester and the owning centre only (HB_ENOTFOUND otherwise, so ids do not leak). */
-int hb_blood_request_get(hb_store *store, const hb_blood_actor *actor, int64_t id, hb_table **out);
-/* Its history: seq, at, organisation, action, from_state, to_state, note. */
+/* A request, as its parties see it. */
+typedef struct hb_blood_request_info {
+    int64_t id;
+    hb_blood_request_state state;
+    char requester[HB_ORG_CODE_MAX + 1]; /* the hospital blood bank that asked */
+    char requester_jurisdiction[3];
+    char centre[HB_ORG_CODE_MAX + 1]; /* the blood centre that owns the unit or donor */
+    char centre_jurisdiction[3];
+    char din[HB_BLOOD_DIN_LEN + 1]; /* the unit asked for or offered (13 characters); "" if none */
+    char donor[HB_BLOOD_PSEUDONYM_LEN + 1]; /* the donor to recall; "" for a unit request */
+    hb_blood_abo abo;                       /* what the patient needs — never who it is */
+    hb_blood_rhd rhd;
+    uint64_t needs;
+    char at[HB_REQ_STATE_COUNT][HB_TIMESTAMP_STRLEN]; /* when it entered each state; "" if not */
+    char note[HB_BLOOD_NOTE_MAX + 1];                 /* the requester's note; "" if none */
+} hb_blood_request_info;
+
+/* One request. */
+int hb_blood_request_get(hb_store *store, const hb_blood_actor *actor, int64_t id,
+                         hb_blood_request_info *out);
+/* Its history as a table: seq, at, organisation, action, from_state, to_state, note. */
 int hb_blood_request_events(hb_store *store, const hb_blood_actor *actor, int64_t id,
                             hb_table **out);
-/* The requests the actor made or was asked, newest first, same columns as hb_blood_request_get. */
-int hb_blood_request_list(hb_store *store, const hb_blood_actor *actor, hb_table **out);
+/* The requests the actor made or was asked, newest first: at most limit (>= 1) of those
+ * numbered below `before` (0 = from the newest) into out[0..limit); *count gets how many. */
+int hb_blood_request_list(hb_store *store, const hb_blood_actor *actor, int64_t before,
+                          size_t limit, hb_blood_request_info *out, size_t *count);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bulletin/i18n.h"
+#include "bulletin/sections_int.h"
 #include "healthybay/date.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -433,9 +434,24 @@ static int vaccination(build *b, hb_doc *doc)
     return rc;
 }
 
+static int alerts(build *b, hb_doc *doc)
+{
+    return hb_bulletin__alerts(b->store, b->req, b->lang, doc);
+}
+
+static int rt(build *b, hb_doc *doc)
+{
+    return hb_bulletin__rt(b->store, b->req, b->lang, doc);
+}
+
+static int forecasts(build *b, hb_doc *doc)
+{
+    return hb_bulletin__forecasts(b->store, b->req, b->lang, doc);
+}
+
 /* The bulletin's sections, in order. A module adds its section here. */
-static int (*const sections[])(build *b, hb_doc *doc) = { situation, counts_table, charts,
-                                                          vaccination };
+static int (*const sections[])(build *b, hb_doc *doc) = { situation, alerts, counts_table, rt,
+                                                          forecasts, charts, vaccination };
 
 static int new_document(build *b, hb_doc **out)
 {

@@ -49,6 +49,8 @@ static const char *const messages[HB_MSG_COUNT][4] = {
                                   "類流感求診率（每千人次）", "taxa de SG (por 1000 consultas)" },
     [HB_MSG_MEASURE_POSITIVITY] = { "positivity (%)", "阳性率（%）", "陽性率（%）",
                                     "positividade (%)" },
+    [HB_MSG_MEASURE_IMPORTED_CASES] = { "imported cases", "输入病例", "輸入個案",
+                                        "casos importados" },
     [HB_MSG_VACCINATION] = { "Vaccination of cross-border residents", "跨境居民疫苗接种",
                              "跨境居民疫苗接種", "Vacinação de residentes transfronteiriços" },
     [HB_MSG_VACCINATION_INTRO] = { "Persons vaccinated up to {1}, by place of vaccination and "
@@ -67,6 +69,52 @@ static const char *const messages[HB_MSG_COUNT][4] = {
                               "Pelo menos uma dose" },
     [HB_MSG_COL_FULL_COURSE] = { "Full course", "完成全程接种", "完成全程接種",
                                  "Vacinação completa" },
+    [HB_MSG_ALERTS] = { "Early-warning alerts", "预警信号", "預警信號", "Alertas precoces" },
+    [HB_MSG_ALERTS_INTRO] = { "Alerts active in the four weeks to {1}, highest level first; the "
+                              "status is the authority's assessment.",
+                              "截至{1}"
+                              "前四周内仍在持续的预警，按级别由高到低排列；状态为卫生部门的研判结果"
+                              "。",
+                              "截至{1}"
+                              "前四週內仍在持續的預警，按級別由高至低排列；狀態為衞生部門的研判結果"
+                              "。",
+                              "Alertas ativos nas quatro semanas até {1}, do nível mais alto ao "
+                              "mais baixo; o estado é a avaliação da autoridade." },
+    [HB_MSG_NO_ALERTS] = { "No alert was active in the four weeks to {1}.",
+                           "截至{1}前四周内无持续预警。", "截至{1}前四週內無持續預警。",
+                           "Nenhum alerta ativo nas quatro semanas até {1}." },
+    [HB_MSG_COL_LEVEL] = { "Level", "级别", "級別", "Nível" },
+    [HB_MSG_COL_STATUS] = { "Status", "状态", "狀態", "Estado" },
+    [HB_MSG_COL_SINCE] = { "Since", "起始", "起始", "Desde" },
+    [HB_MSG_COL_LATEST] = { "Latest signal", "最近信号", "最近信號", "Último sinal" },
+    [HB_MSG_LEVEL_WATCH] = { "watch", "关注", "關注", "vigilância" },
+    [HB_MSG_LEVEL_WARNING] = { "warning", "预警", "預警", "aviso" },
+    [HB_MSG_LEVEL_ALERT] = { "alert", "警报", "警報", "alerta" },
+    [HB_MSG_STATUS_NEW] = { "new", "新发", "新發", "novo" },
+    [HB_MSG_STATUS_ASSESSING] = { "assessing", "研判中", "研判中", "em avaliação" },
+    [HB_MSG_STATUS_CONFIRMED] = { "confirmed", "已确认", "已確認", "confirmado" },
+    [HB_MSG_STATUS_DISMISSED] = { "dismissed", "已排除", "已排除", "descartado" },
+    [HB_MSG_STATUS_CLOSED] = { "closed", "已结束", "已結束", "encerrado" },
+    [HB_MSG_RT] = { "Reproduction number (Rt)", "实时再生数（Rt）", "實時再生數（Rt）",
+                    "Número de reprodução (Rt)" },
+    [HB_MSG_RT_INTRO] = { "Latest estimates up to {1} (Cori et al.), highest first: above 1 the "
+                          "epidemic grows.",
+                          "截至{1}的最新估计（Cori等方法），由高到低排列：大于1表示疫情在扩散。",
+                          "截至{1}的最新估計（Cori等方法），由高至低排列：大於1表示疫情在擴散。",
+                          "Estimativas mais recentes até {1} (Cori et al.), da mais alta à mais "
+                          "baixa: acima de 1 a epidemia cresce." },
+    [HB_MSG_COL_WINDOW_END] = { "Window ending", "时间窗截至", "時間窗截至", "Janela até" },
+    [HB_MSG_COL_RT] = { "Rt (median)", "Rt（中位数）", "Rt（中位數）", "Rt (mediana)" },
+    [HB_MSG_COL_INTERVAL] = { "95% interval", "95%区间", "95%區間", "Intervalo de 95%" },
+    [HB_MSG_FORECASTS] = { "Forecasts", "预测", "預測", "Previsões" },
+    [HB_MSG_FORECASTS_INTRO] = { "The latest forecast made up to {1} for each series: the median "
+                                 "and the 95% prediction interval of each period ahead.",
+                                 "截至{1}各序列的最新预测：未来各期的中位数及95%预测区间。",
+                                 "截至{1}各序列的最新預測：未來各期的中位數及95%預測區間。",
+                                 "A previsão mais recente até {1} de cada série: a mediana e o "
+                                 "intervalo de previsão de 95% de cada período seguinte." },
+    [HB_MSG_COL_TARGET] = { "Period", "预测期", "預測期", "Período" },
+    [HB_MSG_COL_MEDIAN] = { "Median", "中位数", "中位數", "Mediana" },
 };
 
 int hb_i18n_lang_index(const char *lang)
@@ -89,12 +137,22 @@ const char *hb_i18n_name_column(int lang_index)
 
 const char *hb_i18n_measure(int lang_index, const char *measure)
 {
-    static const char *const codes[] = { "cases",     "deaths",   "admissions",
-                                         "positives", "ili_rate", "positivity" };
-    for (int i = 0; i < 6; i++)
+    static const char *const codes[] = { "cases",    "deaths",     "admissions",    "positives",
+                                         "ili_rate", "positivity", "imported_cases" };
+    for (int i = 0; i < 7; i++)
         if (strcmp(measure, codes[i]) == 0)
             return messages[HB_MSG_MEASURE_CASES + i][lang_index];
     return measure;
+}
+
+const char *hb_i18n_alert_word(int lang_index, const char *code)
+{
+    static const char *const codes[] = { "watch",     "warning",   "alert",     "new",
+                                         "assessing", "confirmed", "dismissed", "closed" };
+    for (int i = 0; i < 8; i++)
+        if (strcmp(code, codes[i]) == 0)
+            return messages[HB_MSG_LEVEL_WATCH + i][lang_index];
+    return code;
 }
 
 int hb_i18n_fill(hb_buf *out, int lang_index, hb_msg msg, const char *arg1, const char *arg2)

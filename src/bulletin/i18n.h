@@ -32,12 +32,37 @@ typedef enum hb_msg {
     HB_MSG_MEASURE_POSITIVES,
     HB_MSG_MEASURE_ILI_RATE,
     HB_MSG_MEASURE_POSITIVITY,
+    HB_MSG_MEASURE_IMPORTED_CASES,
     HB_MSG_VACCINATION,       /* section heading */
     HB_MSG_VACCINATION_INTRO, /* {1} = the date */
     HB_MSG_COL_VACCINATED_IN,
     HB_MSG_COL_RESIDENTS_OF,
     HB_MSG_COL_ONE_DOSE,
     HB_MSG_COL_FULL_COURSE,
+    HB_MSG_ALERTS,       /* section heading */
+    HB_MSG_ALERTS_INTRO, /* {1} = the date */
+    HB_MSG_NO_ALERTS,    /* {1} = the date */
+    HB_MSG_COL_LEVEL,
+    HB_MSG_COL_STATUS,
+    HB_MSG_COL_SINCE,
+    HB_MSG_COL_LATEST,
+    HB_MSG_LEVEL_WATCH, /* the levels and statuses in warn/alerts.h's order */
+    HB_MSG_LEVEL_WARNING,
+    HB_MSG_LEVEL_ALERT,
+    HB_MSG_STATUS_NEW,
+    HB_MSG_STATUS_ASSESSING,
+    HB_MSG_STATUS_CONFIRMED,
+    HB_MSG_STATUS_DISMISSED,
+    HB_MSG_STATUS_CLOSED,
+    HB_MSG_RT,       /* section heading */
+    HB_MSG_RT_INTRO, /* {1} = the date */
+    HB_MSG_COL_WINDOW_END,
+    HB_MSG_COL_RT,
+    HB_MSG_COL_INTERVAL,
+    HB_MSG_FORECASTS,       /* section heading */
+    HB_MSG_FORECASTS_INTRO, /* {1} = the date */
+    HB_MSG_COL_TARGET,
+    HB_MSG_COL_MEDIAN,
     HB_MSG_COUNT
 } hb_msg;
 
@@ -52,5 +77,8 @@ const char *hb_i18n_name_column(int lang_index);
 int hb_i18n_fill(hb_buf *out, int lang_index, hb_msg msg, const char *arg1, const char *arg2);
 /* A measure's name, or the code itself when it has none. */
 const char *hb_i18n_measure(int lang_index, const char *measure);
+/* An alert level (watch, warning, alert) or status (new, assessing …) in the language; the code
+ * itself when unknown. */
+const char *hb_i18n_alert_word(int lang_index, const char *code);
 
 #endif

@@ -17,6 +17,7 @@
 #include "blood/request.h"
 #include "cli/cli.h"
 #include "healthybay/date.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/limits.h"
 #include "util/parse.h"
@@ -206,12 +207,10 @@ static int run_din(int argc, char **argv)
 
 static int print_import(const char *path, const blood_opts *o, int rc, hb_blood_import_report *r)
 {
-    if (r->errors) {
-        fputs(r->errors, stderr);
-        if (r->nerrors > HB_REPORT_ERRORS_MAX)
-            fprintf(stderr, "… and %llu more\n",
-                    (unsigned long long)(r->nerrors - HB_REPORT_ERRORS_MAX));
-    }
+    for (size_t i = 0; i < r->nlisted; i++)
+        fprintf(stderr, "%s\n", r->errors[i].message);
+    if (r->nerrors > r->nlisted)
+        fprintf(stderr, "… and %llu more\n", (unsigned long long)(r->nerrors - r->nlisted));
     hb_blood_import_report_dispose(r);
     if (rc < 0)
         return hb_cli_fail_last();
@@ -258,7 +257,8 @@ static int run_units_import(int argc, char **argv)
 }
 
 static int run_own_list(const hb_cli_command *cmd, int argc, char **argv,
-                        int (*list)(hb_store *, const hb_blood_actor *, hb_table **))
+                        int (*list)(hb_store *, const hb_blood_actor *, const char *, size_t,
+                                    hb_table **))
 {
     blood_opts o;
     int rc = parse_opts(cmd, argc, argv, "centre", &o);
@@ -272,7 +272,7 @@ static int run_own_list(const hb_cli_command *cmd, int argc, char **argv,
     if (open_as(&o, o.centre, &store, &actor, &c) != 0)
         return HB_EXIT_FAIL;
     hb_table *t = NULL;
-    rc = list(store, &actor, &t);
+    rc = list(store, &actor, "", 0, &t);
     return finish_table(store, rc, t, &o.common);
 }
 
@@ -455,6 +455,72 @@ static int run_request_show(int argc, char **argv)
     return finish_table(store, rc, t, &o.common);
 }
 
+/* The requests as a table, every column of hb_blood_request_info. */
+static int requests_table(const hb_blood_request_info *r, size_t n, hb_table **out)
+{
+    static const char *const names[] = {
+        "id",           "state",         "requester",    "requester_jurisdiction",
+        "centre",       "din",           "donor",        "patient_abo",
+        "patient_rhd",  "patient_needs", "requested_at", "offered_at",
+        "declined_at",  "accepted_at",   "shipped_at",   "received_at",
+        "cancelled_at", "note",
+    };
+    static const hb_col_kind kinds[18] = { HB_COL_INT };
+    hb_table *t = NULL;
+    int rc = hb_table_new(&t, 18, names, kinds);
+    hb_buf needs;
+    hb_buf_init(&needs, 0);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char id[24], din[20];
+        snprintf(id, sizeof id, "%lld", (long long)r[i].id);
+        if (r[i].din[0])
+            hb_blood_din_format(din, r[i].din);
+        hb_buf_reset(&needs);
+        rc = hb_blood_antigen_list_format(&needs, r[i].needs);
+        const char *cells[18] = {
+            id,
+            hb_blood_request_state_name(r[i].state),
+            r[i].requester,
+            r[i].requester_jurisdiction,
+            r[i].centre,
+            r[i].din[0] ? din : NULL,
+            r[i].donor[0] ? r[i].donor : NULL,
+            hb_blood_abo_name(r[i].abo),
+            hb_blood_rhd_name(r[i].rhd),
+            hb_buf_cstr(&needs),
+        };
+        for (int s = 0; s < HB_REQ_STATE_COUNT; s++)
+            cells[10 + s] = r[i].at[s][0] ? r[i].at[s] : NULL;
+        cells[17] = r[i].note[0] ? r[i].note : NULL;
+        if (rc == 0)
+            rc = hb_table_add_row(t, cells);
+    }
+    hb_buf_dispose(&needs);
+    if (rc < 0)
+        hb_table_free(t);
+    else
+        *out = t;
+    return rc;
+}
+
+/* Every request of the actor, page by page. */
+static int all_requests(hb_store *store, const hb_blood_actor *actor, hb_table **out)
+{
+    hb_blood_request_info *all = NULL;
+    size_t n = 0, got = 0;
+    int rc = 0;
+    do {
+        all = hb_xreallocarray(all, n + HB_PAGE_LIMIT_MAX, sizeof *all);
+        rc = hb_blood_request_list(store, actor, n ? all[n - 1].id : 0, HB_PAGE_LIMIT_MAX, all + n,
+                                   &got);
+        n += got;
+    } while (rc == 0 && got == HB_PAGE_LIMIT_MAX);
+    if (rc == 0)
+        rc = requests_table(all, n, out);
+    hb_free(all);
+    return rc;
+}
+
 static int run_requests(int argc, char **argv)
 {
     const hb_cli_command *cmd = &hb_cmd_blood_requests;
@@ -470,7 +536,7 @@ static int run_requests(int argc, char **argv)
     if (open_as(&o, o.as, &store, &actor, &c) != 0)
         return HB_EXIT_FAIL;
     hb_table *t = NULL;
-    rc = hb_blood_request_list(store, &actor, &t);
+    rc = all_requests(store, &actor, &t);
     return finish_table(store, rc, t, &o.common);
 }
 

@@ -75,6 +75,7 @@ static int run_serve(int argc, char **argv)
         return hb_cli_usage(&hb_cmd_serve, "give both --tls-cert and --tls-key, or neither");
     cfg.db_url = common.db;
     cfg.threads = (unsigned)threads;
+    cfg.key_dir = schedule.key_dir;
     hb_warn_config warn; /* read before serving: a bad file stops the start, not the 08:30 run */
     if (scheduled && hb_warn_config_load(&warn, config && *config ? config : NULL) < 0)
         return hb_cli_fail_last();
@@ -112,8 +113,9 @@ const hb_cli_command hb_cmd_serve = {
     "                        [--tls-cert FILE --tls-key FILE] [--quiet]\n"
     "                        [--config FILE] [--keys DIR] [--no-schedule]\n"
     "\n"
-    "Serve the healthybay API (/api/v1/…, /healthz, /metrics) until SIGTERM or SIGINT, then\n"
-    "stop accepting connections, finish the requests in flight and close the database.\n"
+    "Serve the healthybay API (/api/v1/…, /healthz, /metrics) and the dashboard (/, when it\n"
+    "was built in: docs/dashboard.md) until SIGTERM or SIGINT, then stop accepting\n"
+    "connections, finish the requests in flight and close the database.\n"
     "Several servers may share one PostgreSQL database; they behave as one.\n"
     "\n"
     "The server also runs the early warning on schedule: each day once the local time (UTC+8)\n"
@@ -130,8 +132,9 @@ const hb_cli_command hb_cmd_serve = {
     "  --quiet              no server log on stderr\n"
     "  --config FILE        early-warning settings (default: $HEALTHYBAY_CONFIG, else the\n"
     "                       built-in etc/healthybay.conf; see docs/early-warning.md)\n"
-    "  --keys DIR           signing keys for the notifications (default: $HEALTHYBAY_KEYS, else\n"
-    "                       ./keys)\n"
+    "  --keys DIR           signing keys (default: $HEALTHYBAY_KEYS, else ./keys):\n"
+    "                       DIR/J-notify.key signs jurisdiction J's notifications, DIR/J/dsc.key\n"
+    "                       its vaccination certificates (`vaccine keys generate --dir DIR/J`)\n"
     "  --no-schedule        serve only: leave the early warning to `healthybay run-daily` (cron)\n"
     "\n"
     "Example:\n"

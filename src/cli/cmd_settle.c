@@ -3,9 +3,11 @@
  * `healthybay claims submit|import|adjudicate|list|show|reverse`, `rates import|list`,
  * `settlement run|statements`, `settle reference import`, `settle accounts`, `settle verify`.
  *
- * Every writing command takes --as ORG (recorded on what it writes), --idempotency-key KEY (a
- * repeat with the same key changes nothing) and --on DATE (the business date, default today in
- * UTC+8), exactly what the HTTP API passes to the same functions.
+ * Every writing command takes --as ORG (recorded on what it writes) and --on DATE (the business
+ * date, default today in UTC+8), what the HTTP API passes to the same functions from the token
+ * and the clock. Each write is audited (hb_cli_audit) in the transaction that makes it; running
+ * a command again changes nothing (settle/request.h: every write is idempotent by its natural
+ * key), so the command line needs no Idempotency-Key.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +27,6 @@
 
 enum {
     OPT_AS = HB_OPT_FIRST_FREE,
-    OPT_KEY,
     OPT_ON,
     OPT_DRY_RUN,
     OPT_PROVIDER,
@@ -43,20 +44,24 @@ enum {
     OPT_KIND
 };
 
-#define WRITER_OPTIONS                                           \
-    { "as", required_argument, NULL, OPT_AS },                   \
-        { "idempotency-key", required_argument, NULL, OPT_KEY }, \
-    {                                                            \
-        "on", required_argument, NULL, OPT_ON                    \
-    }
+/* clang-format off */
+#define WRITER_OPTIONS                                                                            \
+    { "as", required_argument, NULL, OPT_AS },                                                    \
+    { "on", required_argument, NULL, OPT_ON }
+/* clang-format on */
+
+/* A writing command's caller: today, and its writes audited as the operator's. */
+static void writer_init(hb_settle_caller *caller)
+{
+    hb_settle_caller_init(caller);
+    caller->audit = hb_cli_audit;
+}
 
 /* The options every writing command shares; 1 when opt was one of them, -1 on a bad value. */
 static int writer_option(const hb_cli_command *cmd, int opt, hb_settle_caller *caller)
 {
     if (opt == OPT_AS)
         caller->organisation = optarg;
-    else if (opt == OPT_KEY)
-        caller->idempotency_key = optarg;
     else if (opt == OPT_ON) {
         if (hb_date_parse(&caller->today, optarg, strlen(optarg)) < 0)
             return hb_cli_usage(cmd, "--on: %s", hb_error_last()), -1;
@@ -147,7 +152,7 @@ static int run_claims_submit(int argc, char **argv)
     hb_cli_common common;
     hb_cli_common_init(&common);
     hb_settle_caller caller;
-    hb_settle_caller_init(&caller);
+    writer_init(&caller);
     hb_claim c = { 0 };
     const char *date = NULL;
     char *items[HB_CLAIM_ITEMS_MAX];
@@ -208,7 +213,7 @@ const hb_cli_command hb_cmd_claims_submit = {
     "Usage: healthybay claims submit --provider CODE --episode ID --patient PSEUDONYM\n"
     "                 --payer CODE --currency CNY|HKD|MOP --service-date YYYY-MM-DD\n"
     "                 --item CODE:CATEGORY:QUANTITY:UNIT_PRICE [--item …] [--mainland-insured]\n"
-    "                 [--as ORG] [--idempotency-key KEY] [--on DATE] [--db URL]\n"
+    "                 [--as ORG] [--on DATE] [--db URL]\n"
     "\n"
     "A provider claims from a payer (an insurer, the Elderly Health Care Voucher scheme HK-EHCV,\n"
     "a social insurance fund) for one episode of care. The currency is the one the fees were\n"
@@ -239,7 +244,7 @@ static int run_claims_import(int argc, char **argv)
     hb_cli_common common;
     hb_cli_common_init(&common);
     hb_settle_caller caller;
-    hb_settle_caller_init(&caller);
+    writer_init(&caller);
     bool dry = false;
     int o, w;
     while ((o = hb_cli_getopt(&hb_cmd_claims_import, argc, argv, options, &common)) >= 0) {
@@ -280,7 +285,7 @@ static int run_claims_import(int argc, char **argv)
 const hb_cli_command hb_cmd_claims_import = {
     "claims import",
     "submit many claims from a CSV file, checked whole",
-    "Usage: healthybay claims import [--dry-run] [--as ORG] [--idempotency-key KEY] [--on DATE]\n"
+    "Usage: healthybay claims import [--dry-run] [--as ORG] [--on DATE]\n"
     "                                [--db URL] FILE.csv\n"
     "\n"
     "One row per item; the rows of one claim (same provider and episode) are consecutive and\n"
@@ -336,7 +341,7 @@ static int run_claims_adjudicate(int argc, char **argv)
     hb_cli_common common;
     hb_cli_common_init(&common);
     hb_settle_caller caller;
-    hb_settle_caller_init(&caller);
+    writer_init(&caller);
     bool pending = false;
     int rc = writer_only(&hb_cmd_claims_adjudicate, argc, argv, options, &common, &caller, &pending,
                          OPT_PENDING, NULL, 0);
@@ -372,7 +377,7 @@ static int run_claims_adjudicate(int argc, char **argv)
 const hb_cli_command hb_cmd_claims_adjudicate = {
     "claims adjudicate",
     "decide submitted claims under the payer's rules and post them to the ledger",
-    "Usage: healthybay claims adjudicate ID… | --pending [--as ORG] [--idempotency-key KEY]\n"
+    "Usage: healthybay claims adjudicate ID… | --pending [--as ORG]\n"
     "                                   [--on DATE] [--db URL]\n"
     "\n"
     "Applies the rule set of the payer in force on the service date: membership and residence\n"
@@ -401,7 +406,7 @@ static int run_claims_list(int argc, char **argv)
     };
     hb_cli_common common;
     hb_cli_common_init(&common);
-    hb_claim_filter f = { NULL, NULL, NULL, NULL };
+    hb_claim_filter f = { 0 };
     int o;
     while ((o = hb_cli_getopt(&hb_cmd_claims_list, argc, argv, options, &common)) >= 0) {
         const char **slot = o == OPT_STATUS     ? &f.status
@@ -416,7 +421,7 @@ static int run_claims_list(int argc, char **argv)
     if (hb_cli_open_db(&common, &store) != 0)
         return HB_EXIT_FAIL;
     hb_table *t = NULL;
-    int rc = hb_claims_list(store, &f, &t);
+    int rc = hb_claims_list(store, &f, HB_MONEY_DECIMAL, &t);
     hb_store_close(store);
     if (rc < 0)
         return hb_cli_fail_last();
@@ -462,7 +467,7 @@ static int run_claims_show(int argc, char **argv)
     hb_table *t = NULL;
     int rc = hb_claim_get(&d, store, id);
     if (rc == 0)
-        rc = hb_claim_items(store, id, &t);
+        rc = hb_claim_items(store, id, HB_MONEY_DECIMAL, &t);
     hb_store_close(store);
     if (rc < 0)
         return hb_cli_fail_last();
@@ -493,7 +498,7 @@ static int run_claims_reverse(int argc, char **argv)
     hb_cli_common common;
     hb_cli_common_init(&common);
     hb_settle_caller caller;
-    hb_settle_caller_init(&caller);
+    writer_init(&caller);
     const char *reason = NULL;
     int rc = writer_only(&hb_cmd_claims_reverse, argc, argv, options, &common, &caller, NULL, 0,
                          &reason, OPT_REASON);
@@ -519,7 +524,7 @@ static int run_claims_reverse(int argc, char **argv)
 const hb_cli_command hb_cmd_claims_reverse = {
     "claims reverse",
     "reverse a paid, unsettled claim (a reversing ledger transfer)",
-    "Usage: healthybay claims reverse ID --reason TEXT [--as ORG] [--idempotency-key KEY]\n"
+    "Usage: healthybay claims reverse ID --reason TEXT [--as ORG]\n"
     "                                 [--on DATE] [--db URL]\n"
     "\n"
     "History is never changed: the claim's transfer is reversed by a new one (a voucher gets\n"
@@ -549,10 +554,13 @@ typedef struct load_args {
     hb_settle_load_report report;
 } load_args;
 
-static int load_in_tx(hb_store *store, void *payload)
+static int load_in_tx(hb_store *store, void *payload, hb_settle_write *w)
 {
     load_args *a = payload;
-    return a->fn(store, a->kind, a->path, a->data, a->len, a->dry, &a->report);
+    int rc = a->fn(store, a->kind, a->path, a->data, a->len, a->dry, &a->report);
+    if (rc == 0 && (a->report.inserted || a->report.updated)) /* a dry run writes nothing */
+        snprintf(w->object, sizeof w->object, "settle/%s", a->kind);
+    return rc;
 }
 
 /* Shared by `rates import` and `settle reference import`: read, load in one transaction,
@@ -570,7 +578,13 @@ static int load_file(const hb_cli_common *common, load_fn fn, const char *kind, 
         hb_free(data);
         return HB_EXIT_FAIL;
     }
-    int rc = hb_settle__in_transaction(store, load_in_tx, &a);
+    /* Reference data and rates belong to the whole area: audited with no jurisdiction, under the
+     * command's name (no HTTP route changes them, so no policy action names them). */
+    hb_settle_caller caller;
+    writer_init(&caller);
+    hb_settle_write w = { .action = strcmp(kind, "rates") == 0 ? "settle.rates.import"
+                                                               : "settle.reference.import" };
+    int rc = hb_settle__in_transaction(store, &caller, &w, load_in_tx, &a);
     hb_store_close(store);
     hb_free(data);
     if (a.report.errors)
@@ -680,7 +694,7 @@ static int run_settlement_run(int argc, char **argv)
     hb_cli_common common;
     hb_cli_common_init(&common);
     hb_settle_caller caller;
-    hb_settle_caller_init(&caller);
+    writer_init(&caller);
     const char *period = NULL;
     int rc = writer_only(&hb_cmd_settlement_run, argc, argv, options, &common, &caller, NULL, 0,
                          &period, OPT_PERIOD);
@@ -696,7 +710,7 @@ static int run_settlement_run(int argc, char **argv)
     hb_table *t = NULL;
     rc = hb_settlement_run(&r, store, &caller, month);
     if (rc == 0)
-        rc = hb_settlement_instructions(store, r.period, &t);
+        rc = hb_settlement_instructions(store, r.period, HB_MONEY_DECIMAL, &t);
     hb_store_close(store);
     if (rc < 0)
         return hb_cli_fail_last();
@@ -711,7 +725,7 @@ static int run_settlement_run(int argc, char **argv)
 const hb_cli_command hb_cmd_settlement_run = {
     "settlement run",
     "settle a month between payers: multilateral netting, payments, ledger",
-    "Usage: healthybay settlement run --period YYYY-MM [--as ORG] [--idempotency-key KEY]\n"
+    "Usage: healthybay settlement run --period YYYY-MM [--as ORG]\n"
     "                                 [--on DATE] [--db URL] [--format F]\n"
     "\n"
     "Takes every paid, unsettled claim decided up to the month's last day. Each makes its payer\n"
@@ -749,7 +763,7 @@ static int run_settlement_statements(int argc, char **argv)
         return HB_EXIT_FAIL;
     hb_table *t = NULL;
     hb_statement_check check;
-    int rc = hb_settlement_statement(store, period, payer, &t, &check);
+    int rc = hb_settlement_statement(store, period, payer, HB_MONEY_DECIMAL, &t, &check);
     hb_store_close(store);
     if (rc < 0)
         return hb_cli_fail_last();
@@ -814,13 +828,17 @@ const hb_cli_command hb_cmd_settle_reference = {
     "  ehcv-grants     code,granted_on,amount,source\n"
     "  service-points  provider,valid_from,valid_to,source\n"
     "  members         payer,patient,residence,birth_year,valid_from,valid_to\n"
+    "  payer-orgs      payer,org       the organisation (healthybay org list) acting for a payer:\n"
+    "  provider-orgs   provider,org    its API tokens decide the payer's claims, or submit the\n"
+    "                                  provider's; an organisation of the same jurisdiction\n"
     "\n"
     "Rules are dated: a rule set applies from its valid_from until the next one, so a policy\n"
     "change is a new row. The file is checked whole; rows are inserted, updated or left alone.\n"
     "The shipped data (data/settle/) is loaded by `healthybay db migrate`.\n"
     "\n"
     "Example (register voucher holders):\n"
-    "  healthybay settle reference import members ehcv-holders.csv\n",
+    "  healthybay settle reference import members ehcv-holders.csv\n"
+    "Every import that changes something is audited (settle.reference.import).\n",
     run_settle_reference,
 };
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/policy.h"
 #include "core/schema.h"
 #include "dcc/keys.h"
 #include "healthybay/date.h"
@@ -47,14 +48,6 @@ enum {
     OPT_AT
 };
 
-static hb_date today(void)
-{
-    char now[HB_TIMESTAMP_STRLEN];
-    hb_date d;
-    hb_date_parse(&d, hb_timestamp_now(now), 10);
-    return d;
-}
-
 static int parse_day(const hb_cli_command *cmd, const char *opt, const char *text, hb_date *out)
 {
     if (hb_date_parse(out, text, strlen(text)) < 0)
@@ -77,6 +70,24 @@ static int read_whole(const char *path, hb_buf *out, size_t max)
         fclose(f);
     if (rc == HB_ELIMIT)
         hb_error_set(rc, "%s: larger than %zu bytes", path, max);
+    return rc;
+}
+
+/* Import in one transaction with its audit entry, as the HTTP route does (object
+ * "vaccinations"): the operator's import is a write like any other. */
+static int import_audited(hb_store *store, const char *path, const hb_buf *data,
+                          hb_vaccine_import_report *report)
+{
+    hb_vaccine_import_options opt = { .today = hb_vaccine_today() };
+    memset(report, 0, sizeof *report);
+    int rc = hb_store_begin(store);
+    if (rc == 0)
+        rc = hb_vaccine_import(store, path, data->ptr ? data->ptr : "", data->len, &opt, report);
+    if (rc == 0 && report->inserted > 0)
+        rc = hb_cli_audit(store, hb_action_name(HB_ACT_VACCINE_WRITE), "vaccinations", NULL);
+    if (rc == 0)
+        return hb_store_commit(store);
+    hb_store_rollback(store);
     return rc;
 }
 
@@ -103,24 +114,19 @@ static int run_import(int argc, char **argv)
         return HB_EXIT_FAIL;
     }
     hb_vaccine_import_report report;
-    int rc = hb_vaccine_import(store, argv[optind], data.ptr ? data.ptr : "", data.len, today(),
-                               &report);
+    int rc = import_audited(store, argv[optind], &data, &report);
     hb_store_close(store);
     hb_buf_dispose(&data);
-    if (rc < 0) {
-        fputs(hb_buf_cstr(&report.details), stderr);
-        hb_vaccine_import_report_dispose(&report);
-        return hb_cli_fail_last();
-    }
-    fprintf(stderr, "%zu doses imported from %s\n", report.rows, argv[optind]);
+    for (size_t i = 0; i < report.nlisted; i++)
+        fprintf(stderr, "%s\n", report.errors[i].message);
+    if (report.nerrors > report.nlisted)
+        fprintf(stderr, "… and %zu more\n", report.nerrors - report.nlisted);
     hb_vaccine_import_report_dispose(&report);
+    if (rc < 0)
+        return hb_cli_fail_last();
+    fprintf(stderr, "%zu doses imported from %s (%zu new, %zu already recorded)\n", report.rows,
+            argv[optind], report.inserted, report.unchanged);
     return HB_EXIT_OK;
-}
-
-static json_t *date_or_null(bool set, hb_date d)
-{
-    char text[HB_DATE_STRLEN];
-    return set ? json_string(hb_date_format(text, d)) : json_null();
 }
 
 static void print_status(const hb_vaccine_status *st, const char *person, const char *under,
@@ -134,17 +140,7 @@ static void print_status(const hb_vaccine_status *st, const char *person, const 
                hb_buf_cstr(&st->why));
         return;
     }
-    json_t *why = json_array();
-    const char *p = hb_buf_cstr(&st->why);
-    for (const char *nl; (nl = strchr(p, '\n')); p = nl + 1)
-        json_array_append_new(why, json_stringn(p, (size_t)(nl - p)));
-    json_t *j = json_pack("{s:s, s:s, s:s, s:b, s:b, s:o, s:o, s:o, s:i, s:s, s:o}", "person",
-                          person, "under", under, "on", hb_date_format(day, on), "full", st->full,
-                          "course_complete", st->course_complete, "completed_on",
-                          date_or_null(st->course_complete, st->completed_on), "full_from",
-                          date_or_null(st->course_complete, st->full_from), "valid_until",
-                          date_or_null(st->valid_until != 0, st->valid_until), "counted_doses",
-                          st->counted_doses, "rules_version", st->version, "why", why);
+    json_t *j = hb_vaccine_status_json(st, person, under, on);
     json_dumpf(j, stdout, JSON_INDENT(2));
     putchar('\n');
     json_decref(j);
@@ -164,7 +160,7 @@ static int run_status(int argc, char **argv)
     hb_cli_common_init(&common);
     common.format = HB_FORMAT_TABLE;
     const char *person = NULL, *under = NULL;
-    hb_date on = today();
+    hb_date on = hb_vaccine_today();
     int opt;
     while ((opt = hb_cli_getopt(cmd, argc, argv, options, &common)) >= 0) {
         if (opt == OPT_PERSON)
@@ -208,7 +204,7 @@ static int run_coverage(int argc, char **argv)
     const hb_cli_command *cmd = &hb_cmd_vaccine_coverage;
     hb_cli_common common;
     hb_cli_common_init(&common);
-    hb_vaccine_coverage_query q = { "GD", NULL, 0, today(), false };
+    hb_vaccine_coverage_query q = { "GD", NULL, 0, hb_vaccine_today(), false };
     bool from_set = false;
     int opt;
     while ((opt = hb_cli_getopt(cmd, argc, argv, options, &common)) >= 0) {
@@ -476,43 +472,34 @@ static int write_file(const char *prefix, const char *ext, const void *data, siz
     return ok ? 0 : hb_error_set(HB_ERROR, "%s: cannot write", path);
 }
 
-/* Sign the person's latest dose and write OUT.txt, OUT.png and OUT.svg. */
+/* Sign the person's latest dose and write OUT.txt, OUT.png and OUT.svg; the certificate log
+ * keeps the issue only when all three were written. */
 static int issue(hb_store *store, const issue_args *a)
 {
-    hb_vaccine_dose *doses = NULL;
-    size_t n = 0;
-    char key[HB_PATH_MAX], cert[HB_PATH_MAX], uvci[81];
-    char *json = NULL, *hc1 = NULL, *svg = NULL;
-    uint8_t *png = NULL, kid[8];
-    size_t png_len = 0, svg_len = 0;
     hb_dcc_signer *signer = NULL;
-    int64_t iat = hb_time_now(), exp = iat + a->days * 86400;
-    snprintf(key, sizeof key, "%s/dsc.key", a->keys);
-    snprintf(cert, sizeof cert, "%s/dsc.pem", a->keys);
-    int rc = hb_vaccine_doses_of(store, a->person, &doses, &n);
-    if (rc == 0 && n == 0)
-        rc = hb_error_set(HB_ENOTFOUND, "no doses recorded for %s", a->person);
+    hb_vaccine_certificate c = { 0 };
+    uint8_t *png = NULL;
+    char *svg = NULL;
+    size_t png_len = 0, svg_len = 0;
+    int rc = hb_vaccine_signer_load(&signer, a->keys);
     if (rc == 0)
-        rc = hb_vaccine_dcc_json(store, &json, uvci, &doses[n - 1], &a->holder, a->j);
+        rc = hb_store_begin(store);
     if (rc == 0)
-        rc = hb_dcc_signer_load(&signer, key, cert);
-    if (rc == 0)
-        rc = hb_dcc_issue(&hc1, signer, json, hb_vaccine_country(a->j), iat, exp);
-    if (rc == 0 && (rc = hb_dcc_qr_png(&png, &png_len, hc1, 4)) == 0)
-        rc = hb_dcc_qr_svg(&svg, &svg_len, hc1);
-    if (rc == 0 && (rc = write_file(a->out, "txt", hc1, strlen(hc1))) == 0 &&
+        rc = hb_vaccine_issue(store, signer, a->person, &a->holder, a->j, hb_time_now(),
+                              (int)a->days, &c);
+    if (rc == 0 && (rc = hb_dcc_qr_png(&png, &png_len, c.text, 4)) == 0)
+        rc = hb_dcc_qr_svg(&svg, &svg_len, c.text);
+    if (rc == 0 && (rc = write_file(a->out, "txt", c.text, strlen(c.text))) == 0 &&
         (rc = write_file(a->out, "png", png, png_len)) == 0)
         rc = write_file(a->out, "svg", svg, svg_len);
-    if (rc == 0) {
-        hb_dcc_signer_kid(signer, kid);
-        rc = hb_vaccine_log_certificate(store, uvci, &doses[n - 1], kid, iat, exp);
-    }
     if (rc == 0)
-        printf("%s\n%s\n", uvci, hc1);
+        rc = hb_store_commit(store);
+    else if (hb_store_in_transaction(store))
+        hb_store_rollback(store);
+    if (rc == 0)
+        printf("%s\n%s\n", c.uvci, c.text);
+    hb_vaccine_certificate_dispose(&c);
     hb_dcc_signer_free(signer);
-    hb_free(doses);
-    hb_free(json);
-    hb_dcc_free(hc1);
     hb_dcc_free(png);
     hb_dcc_free(svg);
     return rc;
@@ -568,31 +555,9 @@ static int run_issue(int argc, char **argv)
     return rc < 0 ? hb_cli_fail_last() : HB_EXIT_OK;
 }
 
-static const char *type_name(char type)
-{
-    return type == 'v' ? "vaccination" : type == 't' ? "test" : type == 'r' ? "recovery" : NULL;
-}
-
 static void print_verdict(const hb_dcc_result *r)
 {
-    char kid[17] = "", iat[HB_RFC3339_STRLEN], exp[HB_RFC3339_STRLEN];
-    for (int i = 0; r->has_kid && i < 8; i++)
-        snprintf(kid + 2 * i, 3, "%02x", r->kid[i]);
-    json_t *payload = r->payload_json ? json_loads(r->payload_json, 0, NULL) : NULL;
-    json_t *j = json_pack(
-        "{s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "verdict",
-        r->valid ? "valid" : "invalid", "valid", r->valid, "reason", hb_dcc_reason_name(r->reason),
-        "message", r->message, "kid", r->has_kid ? json_string(kid) : json_null(), "alg",
-        r->alg == HB_DCC_ALG_ES256   ? json_string("ES256")
-        : r->alg == HB_DCC_ALG_PS256 ? json_string("PS256")
-        : r->alg                     ? json_integer(r->alg)
-                                     : json_null(),
-        "issuer", *r->issuer ? json_string(r->issuer) : json_null(), "issued_at",
-        r->issued_at ? json_string(hb_time_format(iat, r->issued_at)) : json_null(), "expires_at",
-        r->expires_at ? json_string(hb_time_format(exp, r->expires_at)) : json_null(), "type",
-        type_name(r->type) ? json_string(type_name(r->type)) : json_null(), "signer",
-        *r->signer_jurisdiction ? json_string(r->signer_jurisdiction) : json_null(), "payload",
-        payload ? payload : json_null());
+    json_t *j = hb_vaccine_verdict_json(r, true);
     json_dumpf(j, stdout, JSON_INDENT(2));
     putchar('\n');
     json_decref(j);
@@ -698,8 +663,10 @@ const hb_cli_command hb_cmd_vaccine_import = {
     "date          YYYY-MM-DD; administered_in GD|HK|MO; site free text (80 characters);\n"
     "region        optional region code of the site (`healthybay regions`); lot optional\n"
     "\n"
-    "Every line is checked before anything is written; when any is bad, each bad line is\n"
-    "listed as file:line:column: field 'x': reason and nothing is imported.\n"
+    "Every dose is checked before anything is written; each bad field is listed as\n"
+    "file:line:column: field 'x': reason, and then nothing is imported. A dose recorded before\n"
+    "exactly so is left as it is, so a file may be sent again; one recorded differently (same\n"
+    "person, product and day) is a problem. The import is audited (vaccine.write).\n"
     "\n"
     "Example:\n"
     "  healthybay vaccine import doses-2021-08-20.csv --db gba.db\n",

@@ -25,6 +25,7 @@ static int run_vouchers_credit(int argc, char **argv)
     hb_cli_common_init(&common);
     hb_settle_caller caller;
     hb_settle_caller_init(&caller);
+    caller.audit = hb_cli_audit; /* one entry per holder credited, in its transaction */
     const char *grant = NULL, *on = NULL;
     int o;
     while ((o = hb_cli_getopt(&hb_cmd_vouchers_credit, argc, argv, options, &common)) >= 0)
@@ -154,7 +155,7 @@ static int run_vouchers_statement(int argc, char **argv)
     if (hb_cli_open_db(&common, &store) != 0)
         return HB_EXIT_FAIL;
     hb_table *t = NULL;
-    rc = hb_voucher_statement(store, holder, &t);
+    rc = hb_voucher_statement(store, holder, HB_MONEY_DECIMAL, &t);
     hb_store_close(store);
     if (rc < 0)
         return hb_cli_fail_last();

@@ -103,21 +103,40 @@ static const hb_cli_command *const commands[] = {
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
+/* The help's sections, each starting at its first command in the table above. */
+static const struct {
+    const hb_cli_command *first;
+    const char *heading;
+} sections[] = {
+    { &hb_cmd_demo, "Start and reference data" },
+    { &hb_cmd_ingest, "Joint prevention and control: reports, the daily early warning, alerts" },
+    { &hb_cmd_notifications_inbox, "Cross-border notifications and their signing keys" },
+    { &hb_cmd_detect, "Analysis of CSV files: detection, Rt, forecasts" },
+    { &hb_cmd_serve, "Server, organisations, tokens, audit" },
+    { &hb_cmd_registry_import, "Registries: HK/Macao medicines and devices, practitioners" },
+    { &hb_cmd_blood_search, "Rare blood" },
+    { &hb_cmd_claims_submit, "Cross-border settlement and Elderly Health Care Vouchers" },
+    { &hb_cmd_vaccine_import, "Vaccination and certificates" },
+};
+
 static void print_help(FILE *out)
 {
     fputs("healthybay — the Guangdong–Hong Kong–Macao Greater Bay Area health-cooperation hub\n"
           "\n"
-          "Usage: healthybay <command> [options]   (healthybay <command> --help for details)\n"
-          "\n"
-          "Commands:\n",
+          "Usage: healthybay <command> [options]   (healthybay <command> --help for details)\n",
           out);
-    for (size_t i = 0; i < NCOMMANDS; i++)
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
+            if (sections[s].first == commands[i])
+                fprintf(out, "\n%s:\n", sections[s].heading);
         fprintf(out, "  %-24s %s\n", commands[i]->name, commands[i]->summary);
+    }
     fputs("\n"
           "The database is a SQLite file (--db FILE, or $HEALTHYBAY_DB, default ./healthybay.db)\n"
           "or PostgreSQL (--db postgresql://user@host:port/dbname).\n"
           "\n"
           "Start here:\n"
+          "  healthybay demo --serve               a working installation on real data, served\n"
           "  healthybay db migrate --db gba.db     create a database with the reference data\n"
           "  healthybay regions --db gba.db        see the regions you can report for\n",
           out);

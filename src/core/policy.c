@@ -15,6 +15,7 @@
 #define ANY_ROLE  HB_ROLES_ALL
 #define NONE      HB_REACH_NONE
 #define OWN_ORG   HB_REACH_OWN_ORG
+#define SHARED    HB_REACH_SHARED
 #define AUTHORITY HB_REACH_AUTHORITY
 #define SHARED    HB_REACH_SHARED
 #define ALL       HB_REACH_ALL
@@ -66,19 +67,73 @@ static const hb_policy_rule rules[] = {
     /* Usage figures are aggregates: the three authorities share them; an institution sees its
      * own. */
     { HB_ACT_REGISTRY_USAGE_READ, ROLE(REPORTER) | ROLE(EPIDEMIOLOGIST), AUTHORITY, AUTHORITY },
+    /* Settlement: an organisation acts for the payers and providers registered to it
+     * (settle/rules.h). A provider's organisation submits and reads its own claims; a payer's
+     * reads the claims charged to it — the sharing rule that takes a claim across the border —
+     * but only decides and reverses claims it owes itself, never by sharing. */
+    { HB_ACT_CLAIM_SUBMIT,    ROLE(REPORTER),             OWN_ORG,          NONE },
+    { HB_ACT_CLAIM_READ,      ROLE(REPORTER),             SHARED,           SHARED },
+    { HB_ACT_CLAIM_ADJUDICATE, ROLE(REPORTER),            OWN_ORG,          NONE },
+    { HB_ACT_CLAIM_REVERSE,   ROLE(REPORTER),             OWN_ORG,          NONE },
+    /* A holder's vouchers are the scheme's records; a designated service point may read them
+     * (sharing rule: it acts for a provider that is a service point on the day). */
+    { HB_ACT_VOUCHER_READ,    ROLE(REPORTER),             SHARED,           SHARED },
+    /* The monthly run settles all three jurisdictions at once: any one authority starts it. */
+    { HB_ACT_SETTLEMENT_RUN,  ROLE(REPORTER),             AUTHORITY,        NONE },
+    /* Statements hold amounts per claim and provider, no patient: a payer's organisation reads
+     * its own, the three authorities (the voucher scheme among them) read them all. */
+    { HB_ACT_SETTLEMENT_READ, ROLE(REPORTER) | ROLE(AUDITOR), AUTHORITY,    AUTHORITY },
+    /* Rare blood (docs/blood.md). A blood centre's registry is its own: only it imports it, and
+     * only it sees its donors' identities — not even its authority. */
+    { HB_ACT_BLOOD_REGISTRY_READ,  ROLE(BLOOD_BANK),      OWN_ORG,          NONE },
+    { HB_ACT_BLOOD_REGISTRY_WRITE, ROLE(BLOOD_BANK),      OWN_ORG,          NONE },
+    /* Every blood bank searches all three registries: units, donor pseudonyms and phenotypes
+     * cross the border; the search never reads a donor's identity. */
+    { HB_ACT_BLOOD_SEARCH,         ROLE(BLOOD_BANK),      ALL,              ALL },
+    /* A request is shared by its two parties — the hospital that asks and the centre that owns
+     * the blood — in whichever jurisdictions they are, and seen by nobody else. */
+    { HB_ACT_BLOOD_REQUEST_READ,   ROLE(BLOOD_BANK),      SHARED,           SHARED },
+    { HB_ACT_BLOOD_REQUEST_WRITE,  ROLE(BLOOD_BANK),      SHARED,           SHARED },
+    /* Vaccination. Any reporting organisation records the doses given in its own jurisdiction
+     * (each dose keeps its recording organisation); none across the border. */
+    { HB_ACT_VACCINE_WRITE,   ROLE(REPORTER),             ALL,              NONE },
+    /* A person's record belongs to their jurisdiction of residence: its authority reads every
+     * one, a vaccination site those of the persons it vaccinated. Across the border only under
+     * the module's sharing rules (vaccine.h, hb_vaccine_holders): the site that recorded a dose,
+     * and the authority of a jurisdiction where one was given — residence and administration
+     * are the two legitimate interests. */
+    { HB_ACT_VACCINE_READ,    ROLE(CLINICIAN),            AUTHORITY,        SHARED },
+    /* Coverage figures are aggregates, shared among the three authorities like counts. */
+    { HB_ACT_VACCINE_COVERAGE_READ, ROLE(EPIDEMIOLOGIST), ALL,              AUTHORITY },
+    /* A certificate is signed with the issuing jurisdiction's document-signer key, which its
+     * authority holds: the object is that key, owned by no organisation. */
+    { HB_ACT_VACCINE_CERT_ISSUE, ROLE(CLINICIAN),         AUTHORITY,        NONE },
+    /* Verifying needs no personal data from the hub and stores none: any token, anywhere. */
+    { HB_ACT_VACCINE_CERT_VERIFY, ANY_ROLE,               ALL,              ALL },
 };
 /* clang-format on */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const action_names[] = {
-    "reference.read",      "org.read",       "org.create",
-    "token.read",          "token.create",   "token.revoke",
-    "audit.read",          "metrics.read",   "counts.write",
-    "counts.read",         "alert.read",     "alert.act",
-    "notice.read",         "notice.ack",     "bulletin.read",
-    "registry.read",       "registry.write", "registry.personal.read",
-    "registry.usage.read",
+    "reference.read",      "org.read",
+    "org.create",          "token.read",
+    "token.create",        "token.revoke",
+    "audit.read",          "metrics.read",
+    "counts.write",        "counts.read",
+    "alert.read",          "alert.act",
+    "notice.read",         "notice.ack",
+    "bulletin.read",       "registry.read",
+    "registry.write",      "registry.personal.read",
+    "registry.usage.read", "claim.submit",
+    "claim.read",          "claim.adjudicate",
+    "claim.reverse",       "voucher.read",
+    "settlement.run",      "settlement.read",
+    "blood.registry.read", "blood.registry.write",
+    "blood.search",        "blood.request.read",
+    "blood.request.write", "vaccine.write",
+    "vaccine.read",        "vaccine.coverage.read",
+    "vaccine.cert.issue",  "vaccine.cert.verify",
 };
 _Static_assert(COUNT(action_names) == HB_ACTION_COUNT, "a name for every action");
 

@@ -54,6 +54,30 @@ typedef enum hb_action {
     HB_ACT_REGISTRY_WRITE, /* import registry data (each row checked by the registry) */
     HB_ACT_REGISTRY_PERSONAL_READ, /* practitioners' restricted fields (see policy.c) */
     HB_ACT_REGISTRY_USAGE_READ,    /* usage of HK/Macao medicines and devices */
+    /* Cross-border settlement (settle/). A claim's object is its provider's (where the care was
+     * given); for deciding and reversing, its payer's, who owes the money. */
+    HB_ACT_CLAIM_SUBMIT,     /* a provider's claim for care it gave */
+    HB_ACT_CLAIM_READ,       /* claims, their items and decisions (they name patients) */
+    HB_ACT_CLAIM_ADJUDICATE, /* decide a claim charged to one's payer */
+    HB_ACT_CLAIM_REVERSE,    /* reverse a paid, unsettled decision */
+    HB_ACT_VOUCHER_READ,     /* an Elderly Health Care Voucher holder's balance and statement */
+    HB_ACT_SETTLEMENT_RUN,   /* settle a month between all payers */
+    HB_ACT_SETTLEMENT_READ,  /* a payer's statement of a settled month */
+    /* Rare blood (blood/). A blood centre's registry is its own; a request is shared by its two
+     * parties, the hospital that asks and the centre that owns the blood. */
+    HB_ACT_BLOOD_REGISTRY_READ,  /* a blood centre's own donors (with identities) and units */
+    HB_ACT_BLOOD_REGISTRY_WRITE, /* import a blood centre's own donors and units */
+    HB_ACT_BLOOD_SEARCH,         /* search the rare-blood registries of the three jurisdictions */
+    HB_ACT_BLOOD_REQUEST_READ,   /* a rare-blood request and its history */
+    HB_ACT_BLOOD_REQUEST_WRITE,  /* make a rare-blood request, take its steps */
+    /* Vaccination (vaccine/, docs/vaccination.md). A dose record's object is its administering
+     * jurisdiction's; a person's record is their jurisdiction of residence's, shared under the
+     * module's sharing rules. */
+    HB_ACT_VACCINE_WRITE,         /* record doses given in a jurisdiction */
+    HB_ACT_VACCINE_READ,          /* a person's vaccination status (names their doses) */
+    HB_ACT_VACCINE_COVERAGE_READ, /* coverage figures of the doses given in a jurisdiction */
+    HB_ACT_VACCINE_CERT_ISSUE,    /* sign a certificate with the jurisdiction's DSC key */
+    HB_ACT_VACCINE_CERT_VERIFY,   /* verify a certificate against the trust list */
     HB_ACTION_COUNT
 } hb_action;
 

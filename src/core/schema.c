@@ -26,6 +26,8 @@ extern const unsigned char hb_sql_0017_vaccine_records[];
 extern const unsigned char hb_sql_0019_warn_daily[];
 extern const unsigned char hb_sql_0020_core_signing_keys[];
 extern const unsigned char hb_sql_0021_warn_notifications[];
+extern const unsigned char hb_sql_0022_settle_orgs[];
+extern const unsigned char hb_sql_0023_vaccine_recorders[];
 
 static const hb_migration migrations[] = {
     { 1, "core", "reference data tables", (const char *)hb_sql_0001_reference, NULL, NULL },
@@ -66,6 +68,10 @@ static const hb_migration migrations[] = {
       NULL, NULL },
     { 21, "warn", "cross-border notifications", (const char *)hb_sql_0021_warn_notifications, NULL,
       NULL },
+    { 22, "settle", "organisations acting for payers and providers; module idempotency records go",
+      (const char *)hb_sql_0022_settle_orgs, NULL, NULL },
+    { 23, "vaccine", "the organisation that recorded each dose",
+      (const char *)hb_sql_0023_vaccine_recorders, NULL, NULL },
 };
 
 const hb_migration *hb_schema_migrations(size_t *count)

@@ -10,6 +10,7 @@
 #include "core/audit.h"
 #include "core/idempotency.h"
 #include "core/policy.h"
+#include "server/web.h"
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/parse.h"
@@ -44,6 +45,7 @@ void hb_exchange_init(hb_exchange *x, hb_server_ctx *ctx, const char *method, co
     x->req.source = x->source;
     x->req.metrics = ctx->metrics;
     x->req.cache = ctx->cache;
+    x->req.key_dir = ctx->key_dir;
 }
 
 void hb_exchange_dispose(hb_exchange *x)
@@ -217,32 +219,14 @@ static bool authenticate(hb_exchange *x, const char *authorization)
     return allowed;
 }
 
-/* The route's media type, optionally with a charset parameter naming UTF-8. */
-static bool media_ok(const char *type, hb_media media)
-{
-    const char *want = hb_media_name(media);
-    size_t n = strlen(want);
-    if (strncasecmp(type, want, n) != 0)
-        return false;
-    const char *p = type + n;
-    while (*p == ' ')
-        p++;
-    if (*p == '\0')
-        return true;
-    if (*p++ != ';')
-        return false;
-    while (*p == ' ')
-        p++;
-    return strcasecmp(p, "charset=utf-8") == 0 || strcasecmp(p, "charset=\"utf-8\"") == 0;
-}
-
 /* begin, step 4: the body's type and the Idempotency-Key. */
 static bool headers_ok(hb_exchange *x, const char *content_type, const char *idem_key)
 {
     const hb_route *r = x->req.route;
-    if (r->body_max > 0 && (!content_type || !media_ok(content_type, r->media))) {
-        hb_http_fail(&x->req, HB_PROBLEM_MEDIA_TYPE, "send the body as %s (UTF-8)",
-                     hb_media_name(r->media));
+    if (r->body_max > 0 && hb_media_match(content_type, r->media) == 0) {
+        char media[64];
+        hb_media_describe(r->media, media, sizeof media);
+        hb_http_fail(&x->req, HB_PROBLEM_MEDIA_TYPE, "send the body as %s (UTF-8)", media);
         x->close = true;
         decide(x);
         return false;
@@ -275,6 +259,11 @@ void hb_exchange_begin(hb_exchange *x, hb_header_fn header, void *hctx)
         hb_http_fail(&x->req, HB_PROBLEM_MALFORMED, "the request path is longer than %d bytes",
                      HB_HTTP_PATH_MAX);
         decide(x);
+        return;
+    }
+    /* The dashboard's static files are not API routes (web.h): answered before routing. */
+    if (hb_web_serve(&x->req, &x->res)) {
+        x->decided = true;
         return;
     }
     if (!route(x) || !size_ok(x, header(hctx, "Content-Length")))

@@ -35,7 +35,8 @@ typedef struct hb_server_ctx {
     hb_pool *pool;
     hb_metrics *metrics;
     hb_cache *cache;
-    FILE *log; /* NULL = silent */
+    FILE *log;           /* NULL = silent */
+    const char *key_dir; /* signing keys (hb_server_config) */
     unsigned request_seconds_max;
     atomic_bool draining;
 } hb_server_ctx;

@@ -74,8 +74,12 @@ static int row_to_csv(hb_request *req, json_t *row, size_t i, hb_buf *csv)
     return rc == 0 ? hb_buf_putc(csv, '\n') : rc;
 }
 
-/* The ingestion's "body:LINE:COL: field 'NAME': reason" lines as field errors at their rows. */
-static void report_errors(hb_request *req, const char *errors)
+/*
+ * The ingestion's "body:LINE:COL: field 'NAME': reason" lines as field errors: at /rows/N/NAME
+ * for a JSON body (line 2 of the CSV made from it is row 0), at line, column and field for a
+ * CSV body.
+ */
+static void report_errors(hb_request *req, const char *errors, bool csv)
 {
     for (const char *p = errors; p && *p;) {
         const char *nl = strchr(p, '\n');
@@ -84,16 +88,21 @@ static void report_errors(hb_request *req, const char *errors)
         char field[32] = "", pointer[64];
         int n = sscanf(p, "body:%lu:%lu: field '%31[^']'", &line, &col, field);
         const char *reason = strstr(p, "': ");
-        if (n >= 1 && line >= 2)
-            snprintf(pointer, sizeof pointer, "/rows/%lu%s%s", line - 2, field[0] ? "/" : "",
-                     field);
-        else
-            snprintf(pointer, sizeof pointer, "/rows");
         if (reason && (size_t)(reason - p) < len)
-            hb_field_error(&req->errors, pointer, "%.*s", (int)(len - (size_t)(reason + 3 - p)),
-                           reason + 3);
+            reason += 3;
         else
-            hb_field_error(&req->errors, pointer, "%.*s", (int)len, p);
+            reason = p;
+        int reason_len = (int)(len - (size_t)(reason - p));
+        if (csv) {
+            hb_field_error_csv(&req->errors, line, col, field, "%.*s", reason_len, reason);
+        } else {
+            if (n >= 1 && line >= 2)
+                snprintf(pointer, sizeof pointer, "/rows/%lu%s%s", line - 2, field[0] ? "/" : "",
+                         field);
+            else
+                snprintf(pointer, sizeof pointer, "/rows");
+            hb_field_error(&req->errors, pointer, "%.*s", reason_len, reason);
+        }
         p = nl ? nl + 1 : p + len;
     }
 }
@@ -130,29 +139,36 @@ static int body_to_csv(hb_request *req, hb_buf *csv)
     return rc;
 }
 
+/* The counts as CSV: a text/csv body as it is (the format of `healthybay ingest`), a JSON body
+ * converted row by row. */
 int hb_h_counts_post(hb_request *req, hb_response *res)
 {
-    hb_buf csv;
-    hb_buf_init(&csv, 0);
-    int rc = body_to_csv(req, &csv);
+    bool csv = hb_http_body_media(req) == HB_MEDIA_CSV;
+    hb_buf converted;
+    hb_buf_init(&converted, 0);
+    int rc = csv ? 0 : body_to_csv(req, &converted);
+    const char *text = csv ? req->body : hb_buf_cstr(&converted);
+    size_t len = csv ? req->body_len : converted.len;
     hb_ingest_report report = { 0 };
-    hb_ingest_options opt = { .source = "api",
+    hb_ingest_options opt = { .source = csv ? "api (text/csv)" : "api (json)",
                               .organisation = req->who->org,
                               .jurisdiction = req->who->jurisdiction };
     if (rc == 0)
-        rc = hb_ingest_memory(req->db, "body", hb_buf_cstr(&csv), csv.len, &opt, &report);
-    hb_buf_dispose(&csv);
+        rc = hb_ingest_memory(req->db, "body", text, len, &opt, &report);
+    hb_buf_dispose(&converted);
     /* Regions of another jurisdiction are a question of rights: the policy answers (403). */
     hb_policy_target foreign = { report.foreign, NULL, false };
     int denied = rc == HB_EINVAL && report.foreign[0]
                      ? hb_http_authorize(req, HB_ACT_COUNTS_WRITE, &foreign, true)
                      : 0;
-    if (denied < 0)
+    if (denied < 0) {
         rc = denied;
-    else if (rc == HB_EINVAL && report.errors) {
-        report_errors(req, report.errors);
+    } else if (rc == HB_EINVAL && report.errors) {
+        report_errors(req, report.errors, csv);
         rc = hb_http_fail(req, HB_PROBLEM_VALIDATION, "%llu bad field%s; nothing was stored",
                           (unsigned long long)report.nerrors, report.nerrors == 1 ? "" : "s");
+    } else if (rc == HB_EINVAL && csv) { /* the file as a whole: no header, not CSV */
+        rc = hb_http_fail(req, HB_PROBLEM_VALIDATION, "%s", hb_error_last());
     }
     hb_ingest_report_dispose(&report);
     if (rc < 0)

@@ -311,3 +311,8 @@ int hb_http_table_page(hb_response *res, const hb_table *table, bool more, const
 {
     return table_document(res, table, true, more, last_key);
 }
+
+hb_media hb_http_body_media(const hb_request *req)
+{
+    return hb_media_match(hb_http_header(req, "Content-Type"), req->route->media);
+}

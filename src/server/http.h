@@ -77,6 +77,7 @@ typedef struct hb_request {
     void *header_ctx;
     struct hb_metrics *metrics;
     struct hb_cache *cache;
+    const char *key_dir; /* signing keys: DIR/J/dsc.key signs J's certificates (server.h) */
 
     /* Filled by the handler. */
     char object[HB_AUDIT_FIELD_MAX + 1]; /* what the request acted on: "org/hk-qmh" */
@@ -96,6 +97,9 @@ typedef struct hb_response {
     /* Cache-Control (static string); NULL = "no-store": responses carry tokens and health data,
      * never to be kept by anything in between. */
     const char *cache_control;
+    /* Content-Security-Policy (static string) of a document the browser renders: the
+     * dashboard's files (web.h); NULL = none. With it goes Referrer-Policy: no-referrer. */
+    const char *security_policy;
     /* One more header when needed: WWW-Authenticate, Allow, Retry-After. Static or owned by the
      * exchange. */
     const char *extra_name;
@@ -130,6 +134,9 @@ int hb_http_body(hb_request *req, const hb_field *fields, size_t n, json_t **out
 
 /* The string member name of a checked body, or NULL when absent. */
 const char *hb_http_body_str(const json_t *body, const char *name);
+
+/* Which of its route's media types the request's body is (for routes that take several). */
+hb_media hb_http_body_media(const hb_request *req);
 
 /* Query parameters. Absent → the default; present but invalid → a recorded problem. */
 int hb_http_query_int(hb_request *req, const char *name, int64_t min, int64_t max, int64_t dflt,

@@ -10,6 +10,9 @@
 #include "util/limits.h"
 #include "util/utf8.h"
 
+/* The longest JSON Pointer built for a field: deeper or longer names are truncated. */
+#define POINTER_MAX 512
+
 void hb_field_errors_dispose(hb_field_errors *errors)
 {
     json_decref(errors->list);
@@ -171,7 +174,7 @@ static void check_list(const json_t *v, const hb_field *f, const char *ptr, hb_f
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        char item_ptr[300];
+        char item_ptr[POINTER_MAX + 24]; /* the list's pointer, "/" and an index */
         snprintf(item_ptr, sizeof item_ptr, "%s/%zu", ptr, i);
         const json_t *item = json_array_get(v, i);
         if (!json_is_string(item))
@@ -181,35 +184,76 @@ static void check_list(const json_t *v, const hb_field *f, const char *ptr, hb_f
     }
 }
 
-size_t hb_json_check_fields(const json_t *obj, const hb_field *fields, size_t n,
-                            hb_field_errors *errors)
+static void check_objects(const json_t *v, const hb_field *f, const char *ptr, hb_field_errors *e)
 {
-    size_t before = errors->count;
+    size_t n = json_array_size(v);
+    if (!json_is_array(v)) {
+        hb_field_error(e, ptr, "must be an array of objects");
+    } else if ((int64_t)n < f->min || (int64_t)n > f->max) {
+        hb_field_error(e, ptr, "must have %lld to %lld items", (long long)f->min,
+                       (long long)f->max);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            if (!json_is_object(json_array_get(v, i))) {
+                char item_ptr[POINTER_MAX + 24];
+                snprintf(item_ptr, sizeof item_ptr, "%s/%zu", ptr, i);
+                hb_field_error(e, item_ptr, "must be an object");
+            }
+    }
+}
+
+static void check_value(const json_t *v, const hb_field *f, const char *ptr, hb_field_errors *e)
+{
+    switch (f->type) {
+    case HB_FIELD_STRING:
+        check_string(v, f, ptr, e);
+        break;
+    case HB_FIELD_INTEGER:
+        check_integer(v, f, ptr, e);
+        break;
+    case HB_FIELD_STRING_LIST:
+        check_list(v, f, ptr, e);
+        break;
+    case HB_FIELD_BOOLEAN:
+        if (!json_is_boolean(v))
+            hb_field_error(e, ptr, "must be true or false");
+        break;
+    case HB_FIELD_OBJECT_LIST:
+        check_objects(v, f, ptr, e);
+        break;
+    }
+}
+
+size_t hb_json_check_fields_at(const json_t *obj, const hb_field *fields, size_t n,
+                               const char *pointer, hb_field_errors *errors)
+{
+    char ptr[POINTER_MAX];
+    size_t before = errors->count, plen = strnlen(pointer, sizeof ptr - 1);
     const char *name;
     size_t name_len;
     json_t *value;
-    char ptr[256];
+    snprintf(ptr, sizeof ptr, "%s", pointer);
     json_object_keylen_foreach((json_t *)obj, name, name_len, value)
     {
         size_t i;
         for (i = 0; i < n && strcmp(fields[i].name, name) != 0; i++)
             ;
-        hb_json_pointer(ptr, sizeof ptr, name);
-        if (i == n || strlen(name) != name_len) { /* a NUL inside the name is not our field */
+        hb_json_pointer(ptr + plen, sizeof ptr - plen, name);
+        if (i == n || strlen(name) != name_len) /* a NUL inside the name is not our field */
             hb_field_error(errors, ptr, "unknown field");
-            continue;
-        }
-        if (fields[i].type == HB_FIELD_STRING)
-            check_string(value, &fields[i], ptr, errors);
-        else if (fields[i].type == HB_FIELD_INTEGER)
-            check_integer(value, &fields[i], ptr, errors);
         else
-            check_list(value, &fields[i], ptr, errors);
+            check_value(value, &fields[i], ptr, errors);
     }
     for (size_t i = 0; i < n; i++)
         if (fields[i].required && !json_object_get(obj, fields[i].name)) {
-            hb_json_pointer(ptr, sizeof ptr, fields[i].name);
+            hb_json_pointer(ptr + plen, sizeof ptr - plen, fields[i].name);
             hb_field_error(errors, ptr, "is required");
         }
     return errors->count - before;
+}
+
+size_t hb_json_check_fields(const json_t *obj, const hb_field *fields, size_t n,
+                            hb_field_errors *errors)
+{
+    return hb_json_check_fields_at(obj, fields, n, "", errors);
 }

@@ -25,6 +25,9 @@ typedef enum hb_field_type {
     HB_FIELD_STRING,      /* bounded by min/max length in bytes */
     HB_FIELD_INTEGER,     /* bounded by min/max value */
     HB_FIELD_STRING_LIST, /* array of strings: min/max items, each at most item_max bytes */
+    HB_FIELD_BOOLEAN,     /* true or false */
+    HB_FIELD_OBJECT_LIST, /* array of min/max objects; the handler checks each one's members with
+                             hb_json_check_fields_at (a claim's items) */
 } hb_field_type;
 
 typedef struct hb_field {
@@ -65,6 +68,9 @@ json_t *hb_json_parse_object(const char *text, size_t len, char *why, size_t why
  * errors added. */
 size_t hb_json_check_fields(const json_t *obj, const hb_field *fields, size_t n,
                             hb_field_errors *errors);
+/* The same for an object nested at pointer ("/items/3"): errors name "/items/3/quantity". */
+size_t hb_json_check_fields_at(const json_t *obj, const hb_field *fields, size_t n,
+                               const char *pointer, hb_field_errors *errors);
 
 /* A member name as a JSON Pointer ("/" + name with '~' and '/' escaped), truncated to fit out. */
 void hb_json_pointer(char *out, size_t size, const char *name);

@@ -6,6 +6,8 @@
  */
 #include "server/router.h"
 
+#include <strings.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -72,9 +74,53 @@ const hb_route *hb_router_match(const hb_route *routes, size_t count, const char
     return NULL;
 }
 
+static const hb_media media_types[] = { HB_MEDIA_JSON, HB_MEDIA_CSV };
+#define NMEDIA (sizeof media_types / sizeof media_types[0])
+
 const char *hb_media_name(hb_media media)
 {
     return media == HB_MEDIA_CSV ? "text/csv" : "application/json";
+}
+
+/* Whether type is want, optionally with a charset parameter naming UTF-8. */
+static bool media_is(const char *type, const char *want)
+{
+    size_t n = strlen(want);
+    if (strncasecmp(type, want, n) != 0)
+        return false;
+    const char *p = type + n;
+    while (*p == ' ')
+        p++;
+    if (*p == '\0')
+        return true;
+    if (*p++ != ';')
+        return false;
+    while (*p == ' ')
+        p++;
+    return strcasecmp(p, "charset=utf-8") == 0 || strcasecmp(p, "charset=\"utf-8\"") == 0;
+}
+
+hb_media hb_media_match(const char *content_type, unsigned set)
+{
+    for (size_t i = 0; content_type && i < NMEDIA; i++)
+        if ((set & media_types[i]) && media_is(content_type, hb_media_name(media_types[i])))
+            return media_types[i];
+    return 0;
+}
+
+void hb_media_describe(unsigned set, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < NMEDIA; i++) {
+        if (!(set & media_types[i]))
+            continue;
+        int n = snprintf(out + used, size - used, "%s%s", used ? " or " : "",
+                         hb_media_name(media_types[i]));
+        if (n < 0 || (size_t)n >= size - used)
+            return;
+        used += (size_t)n;
+    }
 }
 
 const char *hb_route_param(const hb_route_params *params, const char *name)

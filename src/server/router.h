@@ -37,15 +37,21 @@ typedef enum hb_access {
     HB_ACCESS_PUBLIC /* anyone: liveness and the API description only */
 } hb_access;
 
-/* The media type of a route's request body. The server refuses any other with 415 before
- * reading the body; the handler reads it (JSON: hb_http_body with a field table). */
+/* The media types a route's request body may have: a set of these. The server refuses any other
+ * with 415 before reading the body; the handler reads it (JSON: hb_http_body with a field table;
+ * a route that takes both asks hb_http_body_media which it got). */
 typedef enum hb_media {
-    HB_MEDIA_JSON, /* application/json: every route's, except */
-    HB_MEDIA_CSV   /* text/csv (RFC 4180): bulk imports, which modules read as whole files */
+    HB_MEDIA_JSON = 1 << 0, /* application/json: every route's, except */
+    HB_MEDIA_CSV = 1 << 1   /* text/csv (RFC 4180): bulk files, which modules read whole */
 } hb_media;
 
-/* "application/json", "text/csv". */
+/* "application/json", "text/csv": the name of one media type. */
 const char *hb_media_name(hb_media media);
+/* The media type in set that a Content-Type value names — with no parameter, or a charset
+ * naming UTF-8 — else 0. */
+hb_media hb_media_match(const char *content_type, unsigned set);
+/* The names of a set, for messages: "application/json or text/csv". */
+void hb_media_describe(unsigned set, char *out, size_t size);
 
 typedef struct hb_route {
     const char *method;  /* "GET", "POST", "DELETE" */
@@ -54,7 +60,7 @@ typedef struct hb_route {
     hb_access access;
     hb_action action;    /* the policy action (ignored for public routes) */
     size_t body_max;     /* 0: the route takes no body */
-    hb_media media;      /* the body's media type (when body_max > 0), always with UTF-8 */
+    unsigned media;      /* the body's media types, hb_media bits (when body_max > 0), UTF-8 */
     bool personal;       /* reads personal data: every access is audited, reads too */
     const char *summary; /* one line, for logs and the OpenAPI check */
 } hb_route;

@@ -54,5 +54,34 @@ int hb_h_registry_expiring(hb_request *req, hb_response *res);
 int hb_h_registry_usage(hb_request *req, hb_response *res);
 int hb_h_registry_accreditations(hb_request *req, hb_response *res);
 int hb_h_registry_fhir(hb_request *req, hb_response *res);
+/* h_settle.c */
+int hb_h_claim_submit(hb_request *req, hb_response *res);
+int hb_h_claim_list(hb_request *req, hb_response *res);
+int hb_h_claim_get(hb_request *req, hb_response *res);
+int hb_h_claim_adjudicate(hb_request *req, hb_response *res);
+int hb_h_claim_reverse(hb_request *req, hb_response *res);
+int hb_h_voucher_get(hb_request *req, hb_response *res);
+int hb_h_voucher_statement(hb_request *req, hb_response *res);
+int hb_h_settlement_run(hb_request *req, hb_response *res);
+int hb_h_settlement_get(hb_request *req, hb_response *res);
+int hb_h_settlement_statement(hb_request *req, hb_response *res);
+/* h_vaccine.c */
+int hb_h_vaccine_import(hb_request *req, hb_response *res);
+int hb_h_vaccine_status(hb_request *req, hb_response *res);
+int hb_h_vaccine_coverage(hb_request *req, hb_response *res);
+int hb_h_vaccine_certificate_issue(hb_request *req, hb_response *res);
+int hb_h_vaccine_certificate_verify(hb_request *req, hb_response *res);
+
+/* h_blood.c */
+int hb_h_blood_donors_upload(hb_request *req, hb_response *res);
+int hb_h_blood_donors_list(hb_request *req, hb_response *res);
+int hb_h_blood_units_upload(hb_request *req, hb_response *res);
+int hb_h_blood_units_list(hb_request *req, hb_response *res);
+int hb_h_blood_search(hb_request *req, hb_response *res);
+int hb_h_blood_request_list(hb_request *req, hb_response *res);
+int hb_h_blood_request_create(hb_request *req, hb_response *res);
+int hb_h_blood_request_get(hb_request *req, hb_response *res);
+int hb_h_blood_request_events(hb_request *req, hb_response *res);
+int hb_h_blood_request_step(hb_request *req, hb_response *res);
 
 #endif

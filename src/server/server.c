@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/schema.h"
+#include "core/signing.h"
 #include "server/dispatch.h"
 #include "server/routes.h"
 #include "server/watchdog.h"
@@ -31,6 +32,7 @@ struct hb_server {
     uint16_t port;
     char *tls_cert, *tls_key;   /* PEM text; libmicrohttpd keeps pointers to them */
     char timeout_response[512]; /* what the watchdog writes to a stalled plain-HTTP request */
+    char key_dir[HB_PATH_MAX];
 };
 
 static const char *header_lookup(void *conn, const char *name)
@@ -78,6 +80,10 @@ static enum MHD_Result respond(struct MHD_Connection *conn, hb_exchange *x)
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
                             res->cache_control ? res->cache_control : "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (res->security_policy) {
+        MHD_add_response_header(r, "Content-Security-Policy", res->security_policy);
+        MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    }
     if (x->close)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ok = MHD_queue_response(conn, res->status, r);
@@ -163,6 +169,39 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     hb_free(x);
     *state = NULL;
     atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decoding of the request path and query values, as libmicrohttpd's own except that
+ * "%00" stays as written: a decoded NUL would cut the string short, and "/index.html%00.js" or
+ * "/api/v1/alerts/1%00x" would be taken for a shorter path than the client sent. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    char *out = s;
+    for (const char *in = s; *in;) {
+        int hi = in[0] == '%' ? hex_digit(in[1]) : -1;
+        int lo = hi >= 0 ? hex_digit(in[2]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) {
+            *out++ = (char)(hi * 16 + lo);
+            in += 3;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - s);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) HB_PRINTF(2, 0);
@@ -278,6 +317,7 @@ static int start_daemon(hb_server *s, const struct sockaddr_storage *addr, unsig
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
         { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s },
         { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, s },
+        { MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, NULL },
         { MHD_OPTION_CONNECTION_MEMORY_LIMIT, HB_HTTP_HEADER_MEMORY, NULL },
         { MHD_OPTION_CONNECTION_LIMIT, HB_HTTP_CONNECTIONS_MAX, NULL },
         { MHD_OPTION_PER_IP_CONNECTION_LIMIT, HB_HTTP_CONNECTIONS_PER_ADDRESS_MAX, NULL },
@@ -337,6 +377,8 @@ int hb_server_start(hb_server **out, const hb_server_config *cfg)
     if (!s)
         return HB_ENOMEM;
     s->ctx.log = cfg->log;
+    snprintf(s->key_dir, sizeof s->key_dir, "%s", hb_signing_key_dir(cfg->key_dir));
+    s->ctx.key_dir = s->key_dir;
     s->ctx.request_seconds_max =
         cfg->request_seconds_max ? cfg->request_seconds_max : HB_HTTP_REQUEST_SECONDS_MAX;
     atomic_init(&s->ctx.draining, false);

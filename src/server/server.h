@@ -26,6 +26,9 @@ typedef struct hb_server_config {
     const char *tls_cert_file; /* PEM certificate chain; with tls_key_file, or both NULL */
     const char *tls_key_file;  /* PEM private key */
     FILE *log;                 /* server log (errors, refusals, start and stop); NULL = none */
+    /* Signing keys (serve --keys): DIR/J/dsc.key signs jurisdiction J's vaccination
+     * certificates. NULL = hb_signing_key_dir(NULL): $HEALTHYBAY_KEYS, else ./keys. */
+    const char *key_dir;
     /* Time limits, 0 = the defaults of util/limits.h. Tests shorten them; they may not exceed
      * the defaults, and the header deadline must stay shorter than the idle timeout. */
     unsigned idle_timeout_seconds; /* HB_HTTP_IDLE_TIMEOUT_SECONDS */

@@ -11,6 +11,7 @@
  * within the claim limit -> within the voucher. Reductions are taken from the last lines first,
  * so a line's figures say what happened to it.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -486,29 +487,33 @@ typedef struct adj_job {
     bool already;
 } adj_job;
 
-static int adjudicate_in_tx(hb_store *store, void *payload)
+/* Name the decided claim in w, in the payer's jurisdiction: the payer is who acts. */
+static int note_write(hb_store *store, const adj *a, hb_settle_write *w)
+{
+    hb_settle_payer payer;
+    int rc = hb_settle__payer(store, a->payer_code, &payer);
+    if (rc == 0) {
+        snprintf(w->object, sizeof w->object, "claim/%lld", (long long)a->id);
+        snprintf(w->jurisdiction, sizeof w->jurisdiction, "%s", payer.jurisdiction);
+    }
+    return rc;
+}
+
+static int adjudicate_in_tx(hb_store *store, void *payload, hb_settle_write *w)
 {
     adj_job *j = payload;
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)j->id);
-    uint64_t h = hb_settle_hash_str(HB_SETTLE_HASH_INIT, id);
-    int64_t replayed;
-    int rc = hb_settle__request_begin(store, j->caller, "claim-adjudicate", h, &replayed);
-    if (rc != 0) {
-        j->already = true;
-        return rc;
-    }
     adj a = { .store = store, .caller = j->caller, .id = j->id };
     hb_buf_init(&a.reason, HB_ERROR_MESSAGE_MAX - 1);
-    rc = hb_settle__lock(store, "claim", id);
+    int rc = hb_settle__lock(store, "claim", id);
     if (rc == 0)
         rc = load_head(&a); /* after the lock: the status another adjudicator left */
     if (rc == 0 && strcmp(a.status, "submitted") != 0)
         j->already = true;
-    else if (rc == 0 && (rc = check_open_period(&a)) == 0 && (rc = load_lines(&a)) == 0)
-        rc = decide(&a);
-    if (rc == 0)
-        rc = hb_settle__request_finish(store, j->caller, "claim-adjudicate", h, j->id);
+    else if (rc == 0 && (rc = check_open_period(&a)) == 0 && (rc = load_lines(&a)) == 0 &&
+             (rc = decide(&a)) == 0)
+        rc = note_write(store, &a, w);
     adj_dispose(&a);
     return rc;
 }
@@ -517,7 +522,8 @@ int hb_claim_adjudicate(hb_claim_decision *out, hb_store *store, const hb_settle
                         int64_t claim_id)
 {
     adj_job j = { caller, claim_id, false };
-    int rc = hb_settle__in_transaction(store, adjudicate_in_tx, &j);
+    hb_settle_write w = { .action = "claim.adjudicate" };
+    int rc = hb_settle__in_transaction(store, caller, &w, adjudicate_in_tx, &j);
     if (rc < 0)
         return rc;
     rc = hb_claim_get(out, store, claim_id);
@@ -533,8 +539,8 @@ int hb_claim_get(hb_claim_decision *out, hb_store *store, int64_t claim_id)
     hb_stmt *st;
     int rc = hb_settle__query_row(store, &st,
                                   "SELECT status, currency, claimed_minor, approved_minor,"
-                                  " copay_minor, voucher_minor, transfer_id, reason"
-                                  " FROM hb_settle_claims WHERE id = CAST(? AS BIGINT)",
+                                  " copay_minor, voucher_minor, transfer_id, reason, provider,"
+                                  " payer FROM hb_settle_claims WHERE id = CAST(? AS BIGINT)",
                                   p, 1);
     memset(out, 0, sizeof *out);
     out->claim_id = claim_id;
@@ -550,6 +556,8 @@ int hb_claim_get(hb_claim_decision *out, hb_store *store, int64_t claim_id)
     out->voucher_minor = hb_stmt_int64(st, 5);
     out->transfer_id = hb_stmt_is_null(st, 6) ? 0 : hb_stmt_int64(st, 6);
     snprintf(out->reason, sizeof out->reason, "%s", hb_stmt_text(st, 7, NULL));
+    snprintf(out->provider, sizeof out->provider, "%s", hb_stmt_text(st, 8, NULL));
+    snprintf(out->payer, sizeof out->payer, "%s", hb_stmt_text(st, 9, NULL));
     hb_stmt_finalize(st);
     return 0;
 }
@@ -585,14 +593,11 @@ int hb_claims_adjudicate_pending(hb_adjudication_report *out, hb_store *store,
     memset(out, 0, sizeof *out);
     int64_t *ids = NULL;
     size_t n = 0;
-    /* One claim per transaction; a shared Idempotency-Key would make every claim after the
-     * first a replay, so each claim gets none (decided claims are skipped anyway). */
-    hb_settle_caller each = *caller;
-    each.idempotency_key = NULL;
+    assert(!hb_store_in_transaction(store)); /* one transaction per claim */
     int rc = pending_ids(store, &ids, &n);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         hb_claim_decision d;
-        rc = hb_claim_adjudicate(&d, store, &each, ids[i]);
+        rc = hb_claim_adjudicate(&d, store, caller, ids[i]);
         if (rc < 0 || d.already)
             continue;
         out->claims++;
@@ -651,7 +656,7 @@ typedef struct reverse_job {
     bool already;
 } reverse_job;
 
-static int reverse_in_tx(hb_store *store, void *payload)
+static int reverse_in_tx(hb_store *store, void *payload, hb_settle_write *w)
 {
     reverse_job *j = payload;
     char id[24];
@@ -671,8 +676,8 @@ static int reverse_in_tx(hb_store *store, void *payload)
                           "claim %s is %s: only a decided claim that was paid "
                           "can be reversed",
                           id, a.status);
-    if (rc == 0 && !j->already)
-        rc = reverse_claim(&a, d.transfer_id, j->reason);
+    if (rc == 0 && !j->already && (rc = reverse_claim(&a, d.transfer_id, j->reason)) == 0)
+        rc = note_write(store, &a, w);
     adj_dispose(&a);
     return rc;
 }
@@ -683,7 +688,8 @@ int hb_claim_reverse(hb_claim_decision *out, hb_store *store, const hb_settle_ca
     if (!reason || !*reason)
         return hb_error_set(HB_EINVAL, "a reversal needs a reason");
     reverse_job j = { caller, claim_id, reason, false };
-    int rc = hb_settle__in_transaction(store, reverse_in_tx, &j);
+    hb_settle_write w = { .action = "claim.reverse" };
+    int rc = hb_settle__in_transaction(store, caller, &w, reverse_in_tx, &j);
     if (rc == 0)
         rc = hb_claim_get(out, store, claim_id);
     out->already = j.already;

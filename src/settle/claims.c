@@ -39,9 +39,9 @@ static int check_items(const hb_claim *c)
     for (size_t i = 0; i < c->nitems; i++) {
         const hb_claim_item *it = &c->items[i];
         int rc = check_id("item code", it->code);
-        if (rc == 0 && (!it->category || !hb_settle__category_valid(it->category)))
+        if (rc == 0 && (!it->category || !hb_claim_category_valid(it->category)))
             rc = hb_error_set(HB_EINVAL, "category '%.40s' is not one of %s",
-                              it->category ? it->category : "", hb_settle__categories);
+                              it->category ? it->category : "", hb_claim_categories);
         if (rc == 0 && (it->quantity < 1 || it->quantity > HB_CLAIM_QUANTITY_MAX))
             rc = hb_error_set(HB_EINVAL, "quantity %lld is not in 1..%d", (long long)it->quantity,
                               HB_CLAIM_QUANTITY_MAX);
@@ -231,19 +231,16 @@ typedef struct submit_job {
     bool existing;
 } submit_job;
 
-static int submit_in_tx(hb_store *store, void *payload)
+static int submit_in_tx(hb_store *store, void *payload, hb_settle_write *w)
 {
     submit_job *j = payload;
-    uint64_t h = hb_settle__claim_hash(j->claim);
-    int rc = hb_settle__request_begin(store, j->caller, "claim-submit", h, &j->id);
-    if (rc != 0) {
-        j->existing = rc == 1;
-        return rc;
-    }
-    rc = hb_settle__store_claim(store, j->caller, j->claim, &j->id);
+    hb_settle_provider provider;
+    int rc = hb_settle__store_claim(store, j->caller, j->claim, &j->id);
     j->existing = rc == 1;
-    if (rc >= 0)
-        rc = hb_settle__request_finish(store, j->caller, "claim-submit", h, j->id);
+    if (rc == 0 && (rc = hb_settle__provider(store, j->claim->provider, &provider)) == 0) {
+        snprintf(w->object, sizeof w->object, "claim/%lld", (long long)j->id);
+        snprintf(w->jurisdiction, sizeof w->jurisdiction, "%s", provider.jurisdiction);
+    }
     return rc;
 }
 
@@ -254,7 +251,8 @@ int hb_claim_submit(int64_t *out_id, bool *out_existing, hb_store *store,
     if (rc < 0)
         return rc;
     submit_job j = { caller, claim, 0, false };
-    rc = hb_settle__in_transaction(store, submit_in_tx, &j);
+    hb_settle_write w = { .action = "claim.submit" };
+    rc = hb_settle__in_transaction(store, caller, &w, submit_in_tx, &j);
     if (rc < 0)
         return rc;
     *out_id = j.id;
@@ -262,7 +260,7 @@ int hb_claim_submit(int64_t *out_id, bool *out_existing, hb_store *store,
     return 0;
 }
 
-int hb_claims_list(hb_store *store, const hb_claim_filter *f, hb_table **out)
+int hb_claims_list(hb_store *store, const hb_claim_filter *f, hb_money_style style, hb_table **out)
 {
     static const char *const names[] = { "id",         "provider",     "episode",     "patient",
                                          "payer",      "service_date", "currency",    "claimed",
@@ -272,35 +270,56 @@ int hb_claims_list(hb_store *store, const hb_claim_filter *f, hb_table **out)
                                          HB_COL_TEXT,   HB_COL_TEXT,   HB_COL_TEXT,   HB_COL_NUMBER,
                                          HB_COL_NUMBER, HB_COL_NUMBER, HB_COL_NUMBER, HB_COL_TEXT,
                                          HB_COL_TEXT,   HB_COL_INT,    HB_COL_TEXT };
-    const char *p[] = { f->status,   f->status,   f->payer,   f->payer,
-                        f->provider, f->provider, f->patient, f->patient };
     /* voucher_hkd is HKD whatever the claim's currency: all three have 2 decimals. */
-    return hb_settle__money_table(
-        store,
+    static const hb_settle_query q = {
         "SELECT id, provider, episode, patient, payer, service_date, currency, claimed_minor,"
         " approved_minor, copay_minor, voucher_minor, status, decided_on, run_id, reason"
         " FROM hb_settle_claims WHERE (CAST(? AS TEXT) IS NULL OR status = ?)"
         " AND (CAST(? AS TEXT) IS NULL OR payer = ?) AND (CAST(? AS TEXT) IS NULL OR provider = ?)"
-        " AND (CAST(? AS TEXT) IS NULL OR patient = ?) ORDER BY id DESC",
-        p, 8, 15, names, kinds, (1u << 7) | (1u << 8) | (1u << 9) | (1u << 10), 6, out);
+        " AND (CAST(? AS TEXT) IS NULL OR patient = ?) AND (CAST(? AS BIGINT) = 0 OR id = CAST(? "
+        "AS BIGINT))"
+        " AND (CAST(? AS TEXT) IS NULL OR provider IN (SELECT provider FROM"
+        " hb_settle_provider_orgs WHERE org = ?) OR (CAST(? AS BIGINT) = 1 AND payer IN"
+        " (SELECT payer FROM hb_settle_payer_orgs WHERE org = ?)))"
+        " AND (CAST(? AS BIGINT) = 0 OR id < CAST(? AS BIGINT)) ORDER BY id DESC LIMIT CAST(? AS "
+        "BIGINT)",
+        15,
+        names,
+        kinds,
+        (1u << 7) | (1u << 8) | (1u << 9) | (1u << 10),
+        6,
+    };
+    char id[24], with_payer[2], before[24], limit[24];
+    snprintf(id, sizeof id, "%lld", (long long)f->id);
+    snprintf(with_payer, sizeof with_payer, "%d", f->with_payer ? 1 : 0);
+    snprintf(before, sizeof before, "%lld", (long long)f->before_id);
+    snprintf(limit, sizeof limit, "%lld", f->limit ? (long long)f->limit : (long long)INT64_MAX);
+    const char *p[] = { f->status,  f->status,  f->payer, f->payer, f->provider, f->provider,
+                        f->patient, f->patient, id,       id,       f->org,      f->org,
+                        with_payer, f->org,     before,   before,   limit };
+    return hb_settle__money_table(store, &q, p, sizeof p / sizeof p[0], style, out);
 }
 
-int hb_claim_items(hb_store *store, int64_t claim_id, hb_table **out)
+int hb_claim_items(hb_store *store, int64_t claim_id, hb_money_style style, hb_table **out)
 {
     static const char *const names[] = { "line",   "code",     "category", "quantity", "unit",
                                          "amount", "approved", "copay",    "reason",   "currency" };
     static const hb_col_kind kinds[] = { HB_COL_INT,    HB_COL_TEXT,   HB_COL_TEXT,   HB_COL_INT,
                                          HB_COL_NUMBER, HB_COL_NUMBER, HB_COL_NUMBER, HB_COL_NUMBER,
                                          HB_COL_TEXT,   HB_COL_TEXT };
+    static const hb_settle_query q = {
+        "SELECT i.line, i.code, i.category, i.quantity, i.unit_minor, i.amount_minor,"
+        " i.approved_minor, i.copay_minor, i.reason, c.currency FROM hb_settle_claim_items i"
+        " JOIN hb_settle_claims c ON c.id = i.claim_id WHERE i.claim_id = CAST(? AS BIGINT)"
+        " ORDER BY i.line",
+        10,
+        names,
+        kinds,
+        (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7),
+        9,
+    };
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)claim_id);
     const char *p[] = { id };
-    return hb_settle__money_table(store,
-                                  "SELECT i.line, i.code, i.category, i.quantity, i.unit_minor,"
-                                  " i.amount_minor, i.approved_minor, i.copay_minor, i.reason,"
-                                  " c.currency FROM hb_settle_claim_items i JOIN hb_settle_claims c"
-                                  " ON c.id = i.claim_id WHERE i.claim_id = CAST(? AS BIGINT)"
-                                  " ORDER BY i.line",
-                                  p, 1, 10, names, kinds,
-                                  (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7), 9, out);
+    return hb_settle__money_table(store, &q, p, 1, style, out);
 }

@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "healthybay/common.h"
+#include "settle/money.h"
 #include "settle/request.h"
 #include "store/store.h"
 #include "util/limits.h"
@@ -59,6 +60,10 @@ typedef struct hb_claim {
     size_t nitems; /* 1 .. HB_CLAIM_ITEMS_MAX */
 } hb_claim;
 
+/* The item categories claims and payer rules use, '|'-separated ("outpatient|inpatient|…"). */
+extern const char hb_claim_categories[];
+bool hb_claim_category_valid(const char *category);
+
 /* Check a claim without touching the database's contents (codes are looked up). */
 int hb_claim_check(hb_store *store, const hb_claim *claim, hb_date today);
 
@@ -72,6 +77,7 @@ int hb_claim_submit(int64_t *out_id, bool *out_existing, hb_store *store,
 
 typedef struct hb_claim_decision {
     int64_t claim_id;
+    char provider[HB_SETTLE_ID_MAX + 1], payer[HB_SETTLE_ID_MAX + 1];
     char status[12]; /* submitted, approved, partial, rejected, reversed */
     char currency[4];
     int64_t claimed_minor, approved_minor, copay_minor;
@@ -126,12 +132,21 @@ void hb_claims_import_report_dispose(hb_claims_import_report *report);
 
 typedef struct hb_claim_filter {
     const char *status, *payer, *provider, *patient; /* NULL = any */
+    int64_t id;                                      /* only this claim; 0 = any */
+    /* Only claims whose provider this organisation acts for, or also whose payer when
+     * with_payer (rules.h: hb_settle_party); NULL = every claim. */
+    const char *org;
+    bool with_payer;
+    int64_t before_id; /* only claims with a smaller id: the next page; 0 = from the newest */
+    size_t limit;      /* at most this many; 0 = all */
 } hb_claim_filter;
 
 /* Claims (id, provider, episode, patient, payer, service_date, currency, claimed, approved,
- * copay, voucher_hkd, status, decided_on, run, reason), newest first. Amounts are decimals. */
-int hb_claims_list(hb_store *store, const hb_claim_filter *filter, hb_table **out);
-/* A claim's items (line, code, category, quantity, unit, amount, approved, copay, reason). */
-int hb_claim_items(hb_store *store, int64_t claim_id, hb_table **out);
+ * copay, voucher_hkd, status, decided_on, run, reason), newest first, amounts in style. */
+int hb_claims_list(hb_store *store, const hb_claim_filter *filter, hb_money_style style,
+                   hb_table **out);
+/* A claim's items (line, code, category, quantity, unit, amount, approved, copay, reason,
+ * currency). */
+int hb_claim_items(hb_store *store, int64_t claim_id, hb_money_style style, hb_table **out);
 
 #endif

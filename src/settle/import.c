@@ -42,7 +42,7 @@ static const hb_settle_col cols[NCOLS] = {
     { "service_date", NULL, HB_SCOL_DATE, NULL },
     { "mainland_insured", NULL, HB_SCOL_ENUM, "0|1" },
     { "item", NULL, HB_SCOL_TEXT, NULL },
-    { "category", NULL, HB_SCOL_ENUM, hb_settle__categories },
+    { "category", NULL, HB_SCOL_ENUM, hb_claim_categories },
     { "quantity", NULL, HB_SCOL_INT, NULL },
     { "unit_price", NULL, HB_SCOL_AMOUNT, NULL },
 };
@@ -260,27 +260,26 @@ static int check_claims(importing *im, const char *name, uint64_t *unchanged)
 
 typedef struct write_job {
     importing *im;
-    uint64_t hash, submitted;
+    const char *name;
+    uint64_t submitted;
 } write_job;
 
-static int write_claims(hb_store *store, void *payload)
+static int write_claims(hb_store *store, void *payload, hb_settle_write *w)
 {
-    write_job *w = payload;
-    importing *im = w->im;
-    int64_t replayed;
-    int rc = hb_settle__request_begin(store, im->caller, "claims-import", w->hash, &replayed);
-    if (rc != 0)
-        return rc;
+    write_job *j = payload;
+    importing *im = j->im;
+    int rc = 0;
     for (size_t i = 0; rc >= 0 && i < im->n; i++) {
         int64_t id;
         rc = hb_settle__store_claim(store, im->caller, &im->claims[i].claim, &id);
         if (rc == 0)
-            w->submitted++;
+            j->submitted++;
         else if (rc < 0)
             hb_error_prefix("line %lu: ", im->claims[i].line);
     }
-    if (rc >= 0)
-        rc = hb_settle__request_finish(store, im->caller, "claims-import", w->hash, (int64_t)im->n);
+    /* One entry for the file: its claims may belong to providers of any jurisdiction. */
+    if (rc >= 0 && j->submitted > 0)
+        snprintf(w->object, sizeof w->object, "claims/import/%s", j->name);
     return rc;
 }
 
@@ -318,13 +317,11 @@ int hb_claims_import(hb_claims_import_report *out, hb_store *store, const hb_set
         rc = hb_error_set(HB_EINVAL, "%s: %llu problem%s; no claim was submitted", name,
                           (unsigned long long)im.nerrors, im.nerrors == 1 ? "" : "s");
     if (rc == 0 && !dry_run) {
-        write_job w = { &im, HB_SETTLE_HASH_INIT, 0 };
-        for (size_t i = 0; i < im.n; i++)
-            w.hash =
-                hb_settle_hash_i64(w.hash, (int64_t)hb_settle__claim_hash(&im.claims[i].claim));
-        rc = hb_settle__in_transaction(store, write_claims, &w);
-        out->submitted = w.submitted;
-        out->unchanged = rc >= 0 ? im.n - w.submitted : out->unchanged;
+        write_job j = { &im, name, 0 };
+        hb_settle_write w = { .action = "claim.submit" };
+        rc = hb_settle__in_transaction(store, caller, &w, write_claims, &j);
+        out->submitted = j.submitted;
+        out->unchanged = rc >= 0 ? im.n - j.submitted : out->unchanged;
     }
     out->errors = im.errors.len ? hb_buf_detach(&im.errors) : NULL;
     importing_dispose(&im);

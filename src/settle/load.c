@@ -13,15 +13,16 @@
 #include <string.h>
 
 #include "healthybay/date.h"
+#include "settle/claims.h"
 #include "settle/money.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/limits.h"
 #include "util/parse.h"
 
-const char hb_settle__categories[] = "outpatient|inpatient|day_surgery|dental|optometry|"
-                                     "chinese_medicine|diagnostics|preventive|rehabilitation|"
-                                     "drugs";
+const char hb_claim_categories[] = "outpatient|inpatient|day_surgery|dental|optometry|"
+                                   "chinese_medicine|diagnostics|preventive|rehabilitation|"
+                                   "drugs";
 
 static bool in_list(const char *list, const char *value)
 {
@@ -35,9 +36,9 @@ static bool in_list(const char *list, const char *value)
     return false;
 }
 
-bool hb_settle__category_valid(const char *category)
+bool hb_claim_category_valid(const char *category)
 {
-    return *category && in_list(hb_settle__categories, category);
+    return *category && in_list(hb_claim_categories, category);
 }
 
 static int ref_exists(hb_store *store, const char *ref, const char *value, bool *found)
@@ -469,27 +470,42 @@ void hb_settle__hex(char out[HB_SETTLE_HEX_LEN], uint64_t h)
     snprintf(out, HB_SETTLE_HEX_LEN, "%016llx", (unsigned long long)h);
 }
 
-int hb_settle__money_table(hb_store *store, const char *sql, const char *const *params,
-                           size_t nparams, size_t ncols, const char *const *names,
-                           const hb_col_kind *kinds, uint32_t money_mask, size_t currency_col,
-                           hb_table **out)
+int hb_settle__table_new(hb_table **out, size_t ncols, const char *const *names,
+                         const hb_col_kind *kinds, uint32_t money_mask, hb_money_style style)
+{
+    if (style == HB_MONEY_DECIMAL)
+        return hb_table_new(out, ncols, names, kinds);
+    char renamed[32][40];
+    const char *n[32];
+    hb_col_kind k[32];
+    for (size_t c = 0; c < ncols && c < 32; c++) {
+        bool money = money_mask >> c & 1u;
+        snprintf(renamed[c], sizeof renamed[c], "%s%s", names[c], money ? "_minor" : "");
+        n[c] = renamed[c];
+        k[c] = money ? HB_COL_INT : kinds[c];
+    }
+    return hb_table_new(out, ncols, n, k);
+}
+
+int hb_settle__money_table(hb_store *store, const hb_settle_query *q, const char *const *params,
+                           size_t nparams, hb_money_style style, hb_table **out)
 {
     hb_stmt *st = NULL;
     hb_table *t;
-    int rc = hb_table_new(&t, ncols, names, kinds);
+    int rc = hb_settle__table_new(&t, q->ncols, q->names, q->kinds, q->money_mask, style);
     if (rc < 0)
         return rc;
-    rc = hb_store_prepare(store, &st, sql);
+    rc = hb_store_prepare(store, &st, q->sql);
     for (size_t i = 0; rc == 0 && i < nparams; i++)
         rc = hb_stmt_bind_cstr(st, (int)i + 1, params[i]);
     const char *cells[32];
     char money[32][HB_MONEY_STRLEN];
     while (rc == 0 && (rc = hb_stmt_step(st)) == HB_STORE_ROW) {
-        const char *currency = hb_stmt_text(st, (int)currency_col, NULL);
-        for (size_t c = 0; c < ncols && c < 32; c++) {
+        const char *currency = hb_stmt_text(st, (int)q->currency_col, NULL);
+        for (size_t c = 0; c < q->ncols && c < 32; c++) {
             cells[c] = hb_stmt_is_null(st, (int)c) ? NULL : hb_stmt_text(st, (int)c, NULL);
-            if (cells[c] && (money_mask >> c & 1u))
-                cells[c] = hb_money_format(money[c], hb_stmt_int64(st, (int)c), currency);
+            if (cells[c] && (q->money_mask >> c & 1u))
+                cells[c] = hb_money_cell(money[c], hb_stmt_int64(st, (int)c), currency, style);
         }
         rc = hb_table_add_row(t, cells);
     }

@@ -249,3 +249,12 @@ int hb_money_convert(int64_t *out, int64_t amount, const char *from, const char 
     wide den = (wide)pow10_i64(rate->scale) * (shift < 0 ? pow10_i64(-shift) : 1) * quantum;
     return bounded(out, divide((wide)amount * num, den, rule) * quantum);
 }
+
+char *hb_money_cell(char out[HB_MONEY_STRLEN], int64_t minor, const char *currency,
+                    hb_money_style style)
+{
+    if (style == HB_MONEY_DECIMAL)
+        return hb_money_format(out, minor, currency);
+    snprintf(out, HB_MONEY_STRLEN, "%lld", (long long)minor);
+    return out;
+}

@@ -80,6 +80,16 @@ char *hb_money_format(char out[HB_MONEY_STRLEN], int64_t minor, const char *curr
 /* "1,234.50": grouped, for people. Returns out. */
 char *hb_money_display(char out[HB_MONEY_STRLEN], int64_t minor, const char *currency);
 
+/*
+ * How a listing shows an amount: a decimal in its row's currency for people and files
+ * ("1234.50", the column named as it is), or integer minor units for programs (123450, the
+ * column named "<name>_minor"): the HTTP API's JSON, which never carries money as a float.
+ */
+typedef enum hb_money_style { HB_MONEY_DECIMAL, HB_MONEY_MINOR } hb_money_style;
+/* The cell text of amount minor in style, into out; returns out. */
+char *hb_money_cell(char out[HB_MONEY_STRLEN], int64_t minor, const char *currency,
+                    hb_money_style style);
+
 /* Parse a positive decimal rate ("1.0870", "0.92"), keeping its scale. */
 int hb_rate_parse(hb_rate *out, const char *text, size_t len);
 /* The rate as printed by its publisher ("1.0870"). Returns out. */

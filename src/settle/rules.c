@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "healthybay/date.h"
+#include "settle/claims.h"
 #include "util/embedded.h"
 #include "util/error.h"
 #include "util/parse.h"
@@ -91,7 +92,7 @@ static const hb_settle_col terms_cols[] = {
 static const hb_settle_col item_cols[] = {
     { "payer", "payer", HB_SCOL_REF, "hb_settle_payers.code" },
     { "valid_from", "valid_from", HB_SCOL_DATE, NULL },
-    { "category", "category", HB_SCOL_ENUM, hb_settle__categories },
+    { "category", "category", HB_SCOL_ENUM, hb_claim_categories },
     { "copay_bp", "copay_bp", HB_SCOL_INT, NULL },
     { "limit", "limit_minor", HB_SCOL_OPTAMOUNT, NULL },
     { "alone", "alone", HB_SCOL_ENUM, "0|1" },
@@ -130,6 +131,16 @@ static const hb_settle_col member_cols[] = {
     { "valid_to", "valid_to", HB_SCOL_OPTDATE, NULL },
 };
 
+/* Who acts for a participant: an organisation of the server's directory. */
+static const hb_settle_col payer_org_cols[] = {
+    { "payer", "payer", HB_SCOL_REF, "hb_settle_payers.code" },
+    { "org", "org", HB_SCOL_REF, "hb_orgs.code" },
+};
+static const hb_settle_col provider_org_cols[] = {
+    { "provider", "provider", HB_SCOL_REF, "hb_settle_providers.code" },
+    { "org", "org", HB_SCOL_REF, "hb_orgs.code" },
+};
+
 static const hb_settle_spec specs[] = {
     { "payers", "hb_settle_payers", payer_cols, COUNT(payer_cols), 1, false, NULL, NULL },
     { "providers", "hb_settle_providers", provider_cols, COUNT(provider_cols), 1, false, NULL,
@@ -144,17 +155,53 @@ static const hb_settle_spec specs[] = {
       service_point_check },
     { "members", "hb_settle_members", member_cols, COUNT(member_cols), 3, false, NULL,
       member_check },
+    { "payer-orgs", "hb_settle_payer_orgs", payer_org_cols, COUNT(payer_org_cols), 1, false, NULL,
+      NULL },
+    { "provider-orgs", "hb_settle_provider_orgs", provider_org_cols, COUNT(provider_org_cols), 1,
+      false, NULL, NULL },
 };
 
 const char hb_settle_reference_kinds[] = "payers|providers|payer-terms|payer-items|ehcv-rules|"
-                                         "ehcv-grants|service-points|members";
+                                         "ehcv-grants|service-points|members|payer-orgs|"
+                                         "provider-orgs";
+
+/* An organisation acts only for participants of its own jurisdiction: the policy judges a claim
+ * by the jurisdiction of its provider and payer, so an organisation from elsewhere would gain a
+ * reach across the border that no rule gave it. */
+static int check_org_jurisdictions(hb_store *store)
+{
+    hb_stmt *st;
+    int rc = hb_settle__query_row(
+        store, &st,
+        "SELECT x.payer, p.jurisdiction, o.code, o.jurisdiction FROM hb_settle_payer_orgs x"
+        " JOIN hb_settle_payers p ON p.code = x.payer JOIN hb_orgs o ON o.code = x.org"
+        " WHERE p.jurisdiction <> o.jurisdiction UNION ALL SELECT x.provider, p.jurisdiction,"
+        " o.code, o.jurisdiction FROM hb_settle_provider_orgs x JOIN hb_settle_providers p"
+        " ON p.code = x.provider JOIN hb_orgs o ON o.code = x.org"
+        " WHERE p.jurisdiction <> o.jurisdiction",
+        NULL, 0);
+    if (rc != HB_STORE_ROW)
+        return rc;
+    rc = hb_error_set(HB_EINVAL,
+                      "%s is in %s but organisation %s is in %s: an organisation acts only for "
+                      "payers and providers of its own jurisdiction",
+                      hb_stmt_text(st, 0, NULL), hb_stmt_text(st, 1, NULL),
+                      hb_stmt_text(st, 2, NULL), hb_stmt_text(st, 3, NULL));
+    hb_stmt_finalize(st);
+    return rc;
+}
 
 int hb_settle_reference_load(hb_store *store, const char *kind, const char *name, const char *data,
                              size_t len, bool dry_run, hb_settle_load_report *report)
 {
-    for (size_t i = 0; i < COUNT(specs); i++)
-        if (strcmp(specs[i].kind, kind) == 0)
-            return hb_settle__load(store, &specs[i], name, data, len, dry_run, report);
+    for (size_t i = 0; i < COUNT(specs); i++) {
+        if (strcmp(specs[i].kind, kind) != 0)
+            continue;
+        int rc = hb_settle__load(store, &specs[i], name, data, len, dry_run, report);
+        if (rc == 0 && !dry_run && strstr(kind, "-orgs"))
+            rc = check_org_jurisdictions(store);
+        return rc;
+    }
     memset(report, 0, sizeof *report);
     return hb_error_set(HB_EINVAL, "'%.40s' is not a kind of settlement reference file (%s)", kind,
                         hb_settle_reference_kinds);
@@ -377,6 +424,54 @@ int hb_settle__voucher_payer(hb_store *store, char out[HB_SETTLE_CODE_LEN])
     copy(out, HB_SETTLE_CODE_LEN, st, 0);
     hb_stmt_finalize(st);
     return 0;
+}
+
+int hb_settle_party_get(hb_store *store, const char *kind, const char *code, hb_settle_party *out)
+{
+    bool payer = strcmp(kind, "payer") == 0;
+    hb_stmt *st;
+    int rc = hb_settle__query_row(store, &st,
+                                  payer ? "SELECT p.code, p.jurisdiction, o.org, p.currency FROM"
+                                          " hb_settle_payers p LEFT JOIN hb_settle_payer_orgs o"
+                                          " ON o.payer = p.code WHERE p.code = ?"
+                                        : "SELECT p.code, p.jurisdiction, o.org, p.currency FROM"
+                                          " hb_settle_providers p LEFT JOIN"
+                                          " hb_settle_provider_orgs o ON o.provider = p.code"
+                                          " WHERE p.code = ?",
+                                  &code, 1);
+    if (rc == HB_STORE_DONE)
+        return hb_error_set(HB_ENOTFOUND, "no %s '%.64s'", payer ? "payer" : "provider", code);
+    if (rc < 0)
+        return rc;
+    copy(out->code, sizeof out->code, st, 0);
+    copy(out->jurisdiction, sizeof out->jurisdiction, st, 1);
+    copy(out->org, sizeof out->org, st, 2);
+    copy(out->currency, sizeof out->currency, st, 3);
+    hb_stmt_finalize(st);
+    return 0;
+}
+
+int hb_settle_voucher_scheme(hb_store *store, hb_settle_party *out)
+{
+    char code[HB_SETTLE_CODE_LEN];
+    int rc = hb_settle__voucher_payer(store, code);
+    return rc < 0 ? rc : hb_settle_party_get(store, "payer", code, out);
+}
+
+int hb_settle_org_serves_vouchers(hb_store *store, const char *org, hb_date date, bool *out)
+{
+    char day[HB_DATE_STRLEN];
+    const char *params[] = { org, hb_date_format(day, date), day };
+    hb_stmt *st;
+    int rc = hb_settle__query_row(store, &st,
+                                  "SELECT 1 FROM hb_settle_provider_orgs o JOIN"
+                                  " hb_settle_service_points s ON s.provider = o.provider"
+                                  " WHERE o.org = ? AND s.valid_from <= ? AND (s.valid_to IS NULL"
+                                  " OR s.valid_to >= ?)",
+                                  params, 3);
+    *out = rc == HB_STORE_ROW;
+    hb_stmt_finalize(st);
+    return rc < 0 ? rc : 0;
 }
 
 int hb_settle_payers_list(hb_store *store, hb_table **out)

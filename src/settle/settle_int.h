@@ -81,10 +81,6 @@ void hb_settle__load_report_dispose(hb_settle_load_report *report);
 int hb_settle__field(hb_store *store, const hb_csv *csv, size_t field, hb_settle_coltype type,
                      const char *arg, hb_buf *out, bool *empty);
 
-/* The item categories claims and payer rules use. */
-extern const char hb_settle__categories[];
-bool hb_settle__category_valid(const char *category);
-
 /* Lookups of the dated rules (rules.c). Each returns HB_ENOTFOUND with a message when nothing is
  * in effect. */
 #define HB_SETTLE_CODE_LEN (HB_SETTLE_ID_MAX + 1)
@@ -152,12 +148,23 @@ int hb_settle__voucher_payer(hb_store *store, char out[HB_SETTLE_CODE_LEN]);
 int hb_settle__query_row(hb_store *store, hb_stmt **st, const char *sql, const char *const *params,
                          size_t nparams);
 
-/* As hb_store_query_table, but the columns in money_mask (bit i = column i) hold minor units
- * and are shown as decimals ("1234.50") of the currency in column currency_col. */
-int hb_settle__money_table(hb_store *store, const char *sql, const char *const *params,
-                           size_t nparams, size_t ncols, const char *const *names,
-                           const hb_col_kind *kinds, uint32_t money_mask, size_t currency_col,
-                           hb_table **out);
+/* A listing whose columns in money_mask (bit i = column i, at most 32 columns) hold minor units
+ * of the currency in column currency_col. */
+typedef struct hb_settle_query {
+    const char *sql;
+    size_t ncols;
+    const char *const *names;
+    const hb_col_kind *kinds;
+    uint32_t money_mask;
+    size_t currency_col;
+} hb_settle_query;
+
+/* A new table for such columns, the money columns shown in style (money.h). */
+int hb_settle__table_new(hb_table **out, size_t ncols, const char *const *names,
+                         const hb_col_kind *kinds, uint32_t money_mask, hb_money_style style);
+/* Run q with text parameters (NULL binds NULL) into a new table, amounts shown in style. */
+int hb_settle__money_table(hb_store *store, const hb_settle_query *q, const char *const *params,
+                           size_t nparams, hb_money_style style, hb_table **out);
 
 /* The claim's item categories, as a hash input and a check (claims.c). */
 #define HB_SETTLE_HEX_LEN 17

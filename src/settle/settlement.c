@@ -288,14 +288,10 @@ static int settle(run *r)
     return rc;
 }
 
-static int run_in_tx(hb_store *store, void *payload)
+static int run_in_tx(hb_store *store, void *payload, hb_settle_write *w)
 {
     run *r = payload;
-    uint64_t h = hb_settle_hash_str(HB_SETTLE_HASH_INIT, r->out->period);
-    int64_t replayed;
     int rc = hb_settle__lock(store, "settlement", "all");
-    if (rc == 0)
-        rc = hb_settle__request_begin(store, r->caller, "settlement-run", h, &replayed);
     if (rc == 0)
         rc = find_run(store, r->out->period, r->out);
     if (rc == 1) {
@@ -304,8 +300,8 @@ static int run_in_tx(hb_store *store, void *payload)
     }
     if (rc == 0)
         rc = settle(r);
-    if (rc == 0)
-        rc = hb_settle__request_finish(store, r->caller, "settlement-run", h, r->out->run_id);
+    if (rc == 0) /* the run settles all three jurisdictions: no one jurisdiction names it */
+        snprintf(w->object, sizeof w->object, "settlement/%s", r->out->period);
     return rc;
 }
 
@@ -319,7 +315,8 @@ int hb_settlement_run(hb_settlement_result *out, hb_store *store, const hb_settl
     run r = { .store = store, .caller = caller, .out = out };
     r.start = hb_date_from_ymd(y, m, 1);
     r.end = hb_date_from_ymd(y, m, hb_days_in_month(y, m));
-    int rc = hb_settle__in_transaction(store, run_in_tx, &r);
+    hb_settle_write w = { .action = "settlement.run" };
+    int rc = hb_settle__in_transaction(store, caller, &w, run_in_tx, &r);
     hb_free(r.claims);
     hb_free(r.obl);
     hb_free(r.obl_claims);
@@ -330,23 +327,41 @@ int hb_settlement_run(hb_settlement_result *out, hb_store *store, const hb_settl
     return rc < 0 ? rc : 0;
 }
 
-int hb_settlement_instructions(hb_store *store, const char *period, hb_table **out)
+int hb_settlement_get(hb_settlement_result *out, hb_store *store, const char *period)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->period, sizeof out->period, "%.7s", period);
+    int rc = find_run(store, out->period, out);
+    if (rc == HB_STORE_DONE)
+        return hb_error_set(HB_ENOTFOUND, "period %.7s is not settled", period);
+    out->already = true;
+    return rc < 0 ? rc : 0;
+}
+
+int hb_settlement_instructions(hb_store *store, const char *period, hb_money_style style,
+                               hb_table **out)
 {
     static const char *const names[] = { "period", "currency", "payer", "payee", "amount" };
     static const hb_col_kind kinds[] = { HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT, HB_COL_TEXT,
                                          HB_COL_NUMBER };
+    static const hb_settle_query q = {
+        "SELECT r.period, i.currency, i.payer, i.payee, i.amount_minor FROM"
+        " hb_settle_instructions i JOIN hb_settle_runs r ON r.id = i.run_id WHERE r.period = ?"
+        " ORDER BY i.currency, i.payer, i.payee",
+        5,
+        names,
+        kinds,
+        1u << 4,
+        1,
+    };
     const char *p[] = { period };
-    return hb_settle__money_table(store,
-                                  "SELECT r.period, i.currency, i.payer, i.payee, i.amount_minor"
-                                  " FROM hb_settle_instructions i JOIN hb_settle_runs r ON r.id ="
-                                  " i.run_id WHERE r.period = ? ORDER BY i.currency, i.payer,"
-                                  " i.payee",
-                                  p, 1, 5, names, kinds, 1u << 4, 1, out);
+    return hb_settle__money_table(store, &q, p, 1, style, out);
 }
 
 typedef struct statement {
     hb_store *store;
     const char *period;
+    hb_money_style style;
     hb_table *t;
     hb_statement_check *check;
     char party[HB_SETTLE_CODE_LEN], currency[4];
@@ -357,9 +372,11 @@ static int add_row(statement *s, const char *line, const char *claim, const char
                    const char *counterparty, const char *episode, const char *date, int64_t amount)
 {
     char money[HB_MONEY_STRLEN];
-    const char *cells[] = { s->party, s->currency, line,
-                            claim,    provider,    counterparty,
-                            episode,  date,        hb_money_format(money, amount, s->currency) };
+    const char *cells[] = {
+        s->party, s->currency, line,
+        claim,    provider,    counterparty,
+        episode,  date,        hb_money_cell(money, amount, s->currency, s->style)
+    };
     return hb_table_add_row(s->t, cells);
 }
 
@@ -456,8 +473,8 @@ static int statement_lines(statement *s, const char *payer)
     return rc;
 }
 
-int hb_settlement_statement(hb_store *store, const char *period, const char *payer, hb_table **out,
-                            hb_statement_check *check)
+int hb_settlement_statement(hb_store *store, const char *period, const char *payer,
+                            hb_money_style style, hb_table **out, hb_statement_check *check)
 {
     static const char *const names[] = { "payer",   "currency",     "line",
                                          "claim",   "provider",     "counterparty",
@@ -470,9 +487,9 @@ int hb_settlement_statement(hb_store *store, const char *period, const char *pay
     int rc = find_run(store, period, &settled);
     if (rc == HB_STORE_DONE)
         return hb_error_set(HB_ENOTFOUND, "period %.12s is not settled", period);
-    statement s = { .store = store, .period = period, .check = check };
+    statement s = { .store = store, .period = period, .style = style, .check = check };
     if (rc >= 0)
-        rc = hb_table_new(&s.t, 9, names, kinds);
+        rc = hb_settle__table_new(&s.t, 9, names, kinds, 1u << 8, style);
     if (rc >= 0)
         rc = statement_lines(&s, payer);
     if (rc < 0) {

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "healthybay/common.h"
+#include "settle/money.h"
 #include "settle/request.h"
 #include "store/store.h"
 #include "util/table.h"
@@ -67,8 +68,12 @@ typedef struct hb_settlement_result {
 int hb_settlement_run(hb_settlement_result *out, hb_store *store, const hb_settle_caller *caller,
                       hb_date month);
 
-/* Payments of a run (currency, payer, payee, amount) and its gross obligations. */
-int hb_settlement_instructions(hb_store *store, const char *period, hb_table **out);
+/* The run that settled period (YYYY-MM); HB_ENOTFOUND when the period is not settled. */
+int hb_settlement_get(hb_settlement_result *out, hb_store *store, const char *period);
+
+/* The payments of a settled period (period, currency, payer, payee, amount). */
+int hb_settlement_instructions(hb_store *store, const char *period, hb_money_style style,
+                               hb_table **out);
 
 typedef struct hb_statement_check {
     int64_t lines;
@@ -83,7 +88,7 @@ typedef struct hb_statement_check {
  * payer NULL = every payer. check gets the reconciliation: the claim lines must add up to the
  * recorded obligations and the net, and the payments must settle the net exactly.
  */
-int hb_settlement_statement(hb_store *store, const char *period, const char *payer, hb_table **out,
-                            hb_statement_check *check);
+int hb_settlement_statement(hb_store *store, const char *period, const char *payer,
+                            hb_money_style style, hb_table **out, hb_statement_check *check);
 
 #endif

@@ -11,6 +11,7 @@
  */
 #include "settle/voucher.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -158,7 +159,7 @@ typedef struct holder_row {
 
 typedef struct credit_job {
     const hb_settle_caller *caller;
-    const char *payer, *grant;
+    const char *payer, *jurisdiction, *grant;
     const holder_row *h;
     hb_date on;
     int64_t amount;
@@ -199,7 +200,7 @@ static int record_credit(hb_store *store, const credit_job *j, int64_t credited,
 }
 
 /* One holder, in its own transaction under the holder's lock. */
-static int credit_one(hb_store *store, void *payload)
+static int credit_one(hb_store *store, void *payload, hb_settle_write *w)
 {
     credit_job *j = payload;
     hb_settle_ehcv_rule rule;
@@ -235,6 +236,8 @@ static int credit_one(hb_store *store, void *payload)
     if (rc == 0)
         rc = record_credit(store, j, credit, j->amount - credit, transfer);
     if (rc == 0) {
+        snprintf(w->object, sizeof w->object, "voucher/%s", j->h->code);
+        snprintf(w->jurisdiction, sizeof w->jurisdiction, "%s", j->jurisdiction);
         j->report->credited++;
         j->report->credited_minor += credit;
         j->report->forfeited_minor += j->amount - credit;
@@ -311,20 +314,25 @@ static int load_holders(hb_store *store, const char *payer, hb_date on, holder_r
 int hb_voucher_credit(hb_voucher_credit_report *out, hb_store *store,
                       const hb_settle_caller *caller, const char *grant, hb_date on)
 {
+    assert(!hb_store_in_transaction(store)); /* one transaction per holder */
     memset(out, 0, sizeof *out);
     char payer[HB_SETTLE_CODE_LEN];
+    hb_settle_payer scheme;
     int64_t amount = 0;
     holder_row *holders = NULL;
     size_t n = 0;
     int rc = hb_settle__voucher_payer(store, payer);
+    if (rc == 0)
+        rc = hb_settle__payer(store, payer, &scheme);
     if (rc == 0)
         rc = grant_terms(store, grant, &on, &amount);
     if (rc == 0)
         rc = load_holders(store, payer, on, &holders, &n);
     out->holders = n;
     for (size_t i = 0; rc >= 0 && i < n; i++) {
-        credit_job j = { caller, payer, grant, &holders[i], on, amount, out };
-        rc = hb_settle__in_transaction(store, credit_one, &j);
+        credit_job j = { caller, payer, scheme.jurisdiction, grant, &holders[i], on, amount, out };
+        hb_settle_write w = { .action = "voucher.credit" };
+        rc = hb_settle__in_transaction(store, caller, &w, credit_one, &j);
     }
     for (size_t i = 0; i < n; i++)
         hb_free(holders[i].code);
@@ -362,7 +370,7 @@ int hb_voucher_balance(hb_voucher_status *out, hb_store *store, const char *hold
     return rc;
 }
 
-int hb_voucher_statement(hb_store *store, const char *holder, hb_table **out)
+int hb_voucher_statement(hb_store *store, const char *holder, hb_money_style style, hb_table **out)
 {
     static const char *const names[] = { "date",         "what",   "claim", "provider", "fee",
                                          "fee_currency", "factor", "hkd",   "balance" };
@@ -374,7 +382,7 @@ int hb_voucher_statement(hb_store *store, const char *holder, hb_table **out)
     const char *p[] = { code };
     hb_table *t;
     hb_stmt *st;
-    int rc = hb_table_new(&t, 9, names, kinds);
+    int rc = hb_settle__table_new(&t, 9, names, kinds, (1u << 4) | (1u << 7) | (1u << 8), style);
     if (rc < 0)
         return rc;
     /* A claim is found from its own transfer or from the transfer that reversed it. */
@@ -400,11 +408,11 @@ int hb_voucher_statement(hb_store *store, const char *holder, hb_table **out)
             hb_stmt_text(st, 1, NULL),
             hb_stmt_is_null(st, 2) ? NULL : hb_stmt_text(st, 2, NULL),
             hb_stmt_is_null(st, 3) ? NULL : hb_stmt_text(st, 3, NULL),
-            converted ? hb_money_format(fee, -hb_stmt_int64(st, 4), "CNY") : NULL,
+            converted ? hb_money_cell(fee, -hb_stmt_int64(st, 4), "CNY", style) : NULL,
             converted ? hb_stmt_text(st, 5, NULL) : NULL,
             converted ? hb_rate_format(factor, &r) : NULL,
-            hb_money_format(hkd, amount, "HKD"),
-            hb_money_format(bal, balance, "HKD"),
+            hb_money_cell(hkd, amount, "HKD", style),
+            hb_money_cell(bal, balance, "HKD", style),
         };
         rc = hb_table_add_row(t, cells);
     }

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "healthybay/common.h"
+#include "settle/money.h"
 #include "settle/request.h"
 #include "store/store.h"
 #include "util/table.h"
@@ -63,6 +64,6 @@ int hb_voucher_balance(hb_voucher_status *out, hb_store *store, const char *hold
 
 /* The holder's statement: every movement of the voucher (date, what, claim, provider, fee and
  * its currency, factor, HKD amount, balance after), oldest first. */
-int hb_voucher_statement(hb_store *store, const char *holder, hb_table **out);
+int hb_voucher_statement(hb_store *store, const char *holder, hb_money_style style, hb_table **out);
 
 #endif

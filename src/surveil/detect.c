@@ -3,6 +3,7 @@
  * checks, default ranges, scratch memory, and hb_surveil_detect(), which validates the series and
  * hands over to the method (ears.c, farrington.c, cusum.c, glrnb.c, bayes.c).
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -225,6 +226,17 @@ size_t hb_surveil_default_from(const hb_surveil_params *p, const hb_surveil_seri
     return first < 1 ? 0 : (size_t)(first - 1);
 }
 
+/* y log y, glm.fit's start log(y + 0.1) and exp of it (clamped as the log link clamps), and
+ * y^(2/3), as R computes them. */
+void hb_surveil__count_functions(double y, double *ylogy, double *eta0, double *mu0, double *y23)
+{
+    *ylogy = y > 0 ? y * log(y) : 0.0;
+    *eta0 = log(y + 0.1);
+    double mu = exp(*eta0);
+    *mu0 = mu > DBL_EPSILON ? mu : DBL_EPSILON;
+    *y23 = pow(y, 2.0 / 3.0);
+}
+
 int hb_surveil_work_new(hb_surveil_work **out, size_t length_max)
 {
     *out = NULL;
@@ -241,9 +253,16 @@ int hb_surveil_work_new(hb_surveil_work **out, size_t length_max)
     bool ok = rc == 0;
     ok = ok && (w->factor = hb_mallocarray(length_max, sizeof *w->factor)) != NULL;
     ok = ok && (w->group = hb_mallocarray(length_max, sizeof *w->group)) != NULL;
-    double **bufs[] = { &w->y, &w->trend, &w->offset, &w->omega, &w->hat, &w->mu0, &w->stat };
+    double **bufs[] = { &w->y,      &w->ylogy, &w->eta0, &w->mu0start, &w->y23, &w->trend,
+                        &w->offset, &w->omega, &w->hat,  &w->mu0,      &w->stat };
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         ok = ok && (*bufs[i] = hb_mallocarray(length_max, sizeof(double))) != NULL;
+    double **tabs[] = { &w->tab_ylogy, &w->tab_eta0, &w->tab_mu0, &w->tab_y23 };
+    for (size_t i = 0; i < sizeof tabs / sizeof tabs[0]; i++)
+        ok = ok && (*tabs[i] = hb_mallocarray(HB_SURVEIL_COUNT_TABLE, sizeof(double))) != NULL;
+    for (size_t y = 0; ok && y < HB_SURVEIL_COUNT_TABLE; y++)
+        hb_surveil__count_functions((double)y, &w->tab_ylogy[y], &w->tab_eta0[y], &w->tab_mu0[y],
+                                    &w->tab_y23[y]);
     ok = ok && (w->design = hb_mallocarray(length_max, ncol * sizeof(double))) != NULL;
     if (!ok) {
         hb_surveil_work_free(w);
@@ -260,7 +279,9 @@ void hb_surveil_work_free(hb_surveil_work *w)
     hb_glm_free(w->glm);
     hb_free(w->factor);
     hb_free(w->group);
-    double *bufs[] = { w->y, w->trend, w->offset, w->omega, w->hat, w->mu0, w->stat, w->design };
+    double *bufs[] = { w->y,         w->ylogy,    w->eta0,    w->mu0start, w->y23,  w->trend,
+                       w->offset,    w->omega,    w->hat,     w->mu0,      w->stat, w->design,
+                       w->tab_ylogy, w->tab_eta0, w->tab_mu0, w->tab_y23 };
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         hb_free(bufs[i]);
     hb_free(w);

@@ -187,6 +187,13 @@ static bool flexible_factor(int16_t *f, const long *ref, const hb_surveil_params
     return assign_range(f, k - pwni, k, NO_LEVEL, k);
 }
 
+/* Observation i of the GLM data is the count y (and the functions of it the fits need). */
+static void put_count(hb_surveil_work *wk, size_t i, double y)
+{
+    wk->y[i] = y;
+    hb_surveil__count_lookup(wk, y, &wk->ylogy[i], &wk->eta0[i], &wk->mu0start[i], &wk->y23[i]);
+}
+
 /* algo.farrington.data.glm: the observations with a level; false for NA. */
 static bool flexible_data(point_data *d, hb_surveil_work *wk, const hb_surveil_series *s,
                           const hb_surveil_params *p, size_t k)
@@ -216,7 +223,7 @@ static bool flexible_data(point_data *d, hb_surveil_work *wk, const hb_surveil_s
         if (f[i] == NO_LEVEL)
             continue;
         first = first < 0 ? (long)i : first;
-        wk->y[d->n] = s->counts[i];
+        put_count(wk, d->n, s->counts[i]);
         wk->trend[d->n] = (double)(s->dates[i] - s->dates[first]) / step;
         wk->group[d->n] = p->no_periods > 1 ? map[f[i]] : 0;
         wk->offset[d->n] = d->has_offset ? log(s->population[i]) : 0;
@@ -270,7 +277,7 @@ static bool classic_data(point_data *d, hb_surveil_work *wk, const hb_surveil_se
             long idx = classic_day(&day, s, r, l, t0) ? find_date(s, day) : -1;
             if (idx < 0)
                 continue;
-            wk->y[d->n] = s->counts[idx];
+            put_count(wk, d->n, s->counts[idx]);
             wk->trend[d->n] = (double)idx + 1; /* R's wtime: the 1-based index */
             wk->group[d->n] = 0;
             d->ymax = s->counts[idx] > d->ymax ? s->counts[idx] : d->ymax;
@@ -297,10 +304,11 @@ static bool reweights(hb_surveil_work *wk, size_t n, double phi, double threshol
 {
     const hb_glm_result *r = hb_glm_last(wk->glm);
     hb_glm_hat(wk->glm, wk->hat);
+    hb_glm_mu_pow(wk->glm, -1.0 / 6.0, wk->omega); /* mu^(-1/6), until omega is computed */
     double denom = 0;
     for (size_t i = 0; i < n; i++) {
         double mu = r->mu[i];
-        double a = 1.5 * (pow(wk->y[i], 2.0 / 3.0) * pow(mu, -1.0 / 6.0) - sqrt(mu));
+        double a = 1.5 * (wk->y23[i] * wk->omega[i] - sqrt(mu));
         double si = a / sqrt(phi * (1 - wk->hat[i]));
         wk->omega[i] = si; /* s, until turned into a weight below */
         denom += si > threshold ? 1 / (si * si) : 1;
@@ -323,6 +331,9 @@ static bool fit_fun(fit_state *st, hb_surveil_work *wk, const point_data *d,
         .family = HB_GLM_QUASIPOISSON,
         .n = d->n,
         .y = wk->y,
+        .etastart = wk->eta0, /* log(mustart): glm.fit's own start, from the table */
+        .start_mu = wk->mu0start,
+        .ylogy = wk->ylogy,
         .offset = d->has_offset ? wk->offset : NULL,
         .group = d->ngroups > 1 ? wk->group : NULL,
         .ngroups = d->ngroups,

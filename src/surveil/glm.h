@@ -59,6 +59,9 @@ typedef struct hb_glm_spec {
     const double *weights;  /* n prior weights >= 0, or NULL for all 1 */
     const double *offset;   /* n offsets added to the linear predictor, or NULL */
     const double *etastart; /* n starting linear predictors, or NULL for the family's mustart */
+    const double *start_mu; /* optional, with etastart: linkinv(etastart), precomputed */
+    const double *ylogy;    /* optional: y log y (0 for y = 0) per observation. Callers that fit
+                             * the same counts many times pass these to save the logarithms. */
     int maxit;              /* 0 = HB_GLM_MAXIT */
     double epsilon;         /* 0 = HB_GLM_EPSILON */
 
@@ -117,6 +120,10 @@ int hb_glm_fit_nb(hb_glm *glm, const hb_glm_spec *spec, double *theta, hb_glm_re
  * which is what R computes after code has replaced fit$weights. NAN when df_residual is 0.
  */
 double hb_glm_dispersion(const hb_glm *glm, const double *weights);
+
+/* out[i] = mu_i^p for the fitted values of the last fit (as pow(mu, p), to rounding; for grouped
+ * designs as products of powers, several times cheaper). */
+void hb_glm_mu_pow(const hb_glm *glm, double p, double *out);
 
 /* Hat values of the last weighted least-squares problem (hatvalues / lm.influence): n values,
  * values within 10 * DBL_EPSILON of 1 set to 1. */

@@ -16,9 +16,11 @@
  *
  * ret = "value" returns GLR_n; ret = "cases" the smallest count at n that would have alarmed.
  * R finds it by counting up one case at a time; the statistic is monotone in x_n, so a doubling
- * then bisection search finds the same count. For the negative binomial, R's brute-force search in
- * R code reports 1e99 when x_n is 0 or the count needed exceeds xMax = 10000; we report the count
- * (documented deviation).
+ * then bisection search finds the same count. Like R's C code, the estimates use C99 fmax, which
+ * turns a NaN (a Newton step that overflowed on a degenerate baseline) into 0 — Rmath's fmax2
+ * would keep the NaN and lose the alarm R gives (parity glrnb_full, district 8115). For the
+ * negative binomial, R's brute-force search in R code reports 1e99 when x_n is 0 or the count
+ * needed exceeds xMax = 10000; we report the count (documented deviation).
  */
 #include <math.h>
 
@@ -40,7 +42,7 @@ typedef struct chart {
 
 static double pois_term(int dir, double sumx, double summu)
 {
-    double kappa = dir * fmax2(0, dir * log(sumx / summu));
+    double kappa = dir * fmax(0, dir * log(sumx / summu)); /* C99 fmax, as R's C code */
     return kappa * sumx + (1 - exp(kappa)) * summu;
 }
 
@@ -100,7 +102,7 @@ static double nb_glr(const chart *c, long n)
             old = kappa;
             kappa = nb_newton(c, old, k, n);
         }
-        kappa_ml = c->dir * fmax2(0, c->dir * kappa);
+        kappa_ml = c->dir * fmax(0, c->dir * kappa); /* NaN -> 0, as C99 fmax */
         double v = nb_lnk(c, kappa_ml, k, n);
         best = v > best ? v : best;
     }

@@ -14,17 +14,39 @@
 
 #include "healthybay/surveil.h"
 #include "surveil/glm.h"
+#include "util/limits.h"
+#include "util/limits.h"
 
 struct hb_surveil_work {
     size_t length_max;
     hb_glm *glm;
-    /* Farrington: the factor level of each time point, and the GLM data. */
+    /* Farrington: the factor level of each time point, and the GLM data: the counts, their
+     * y log y, log(y + 0.1) and exp of it (glm.fit's start), y^(2/3) (Anscombe residuals). */
     int16_t *factor;
-    double *y, *trend, *offset, *omega, *hat;
+    double *y, *ylogy, *eta0, *mu0start, *y23, *trend, *offset, *omega, *hat;
     uint32_t *group;
+    /* Those four functions of the counts 0 .. HB_SURVEIL_COUNT_TABLE - 1. */
+    double *tab_ylogy, *tab_eta0, *tab_mu0, *tab_y23;
     /* GLRNB / CUSUM: the in-control means, a dense design, integer counts. */
     double *mu0, *design, *stat;
 };
+
+/* y log y, log(y + 0.1), exp of that (glm.fit's start) and y^(2/3) of a count y that is not
+ * in the work's table. */
+void hb_surveil__count_functions(double y, double *ylogy, double *eta0, double *mu0, double *y23);
+
+/* The same from the work's table when y is a small integer (the common case, inline). */
+static inline void hb_surveil__count_lookup(const hb_surveil_work *w, double y, double *ylogy,
+                                            double *eta0, double *mu0, double *y23)
+{
+    if (y >= 0 && y < HB_SURVEIL_COUNT_TABLE && y == (double)(int)y) {
+        int i = (int)y;
+        *ylogy = w->tab_ylogy[i], *eta0 = w->tab_eta0[i], *mu0 = w->tab_mu0[i];
+        *y23 = w->tab_y23[i];
+        return;
+    }
+    hb_surveil__count_functions(y, ylogy, eta0, mu0, y23);
+}
 
 /* Write NA into entry i of out. */
 void hb_surveil__set_na(const hb_surveil_result *out, size_t i);

@@ -56,6 +56,13 @@
 #define HB_SURVEIL_HARMONICS_MAX 8
 #endif
 
+/* Counts below this get their logarithms and powers from a table made once per detection
+ * workspace (32 KiB a column) instead of computing them at every time point; larger counts are
+ * computed as they come. */
+#ifndef HB_SURVEIL_COUNT_TABLE
+#define HB_SURVEIL_COUNT_TABLE 4096
+#endif
+
 /* Series in one input file: 10 million covers every region × disease × age group × measure of
  * the Greater Bay Area many times over; past it a file is more likely a mistake than a workload. */
 #ifndef HB_SERIES_MAX
@@ -181,6 +188,21 @@
 #define HB_VACCINE_RULES_MAX 4096
 #endif
 
+/* A dose file sent over HTTP (CSV, or the same doses as JSON). The import holds SQLite's write
+ * lock while it checks and writes every dose — 20,000 new doses (1.8 MB of CSV) took 0.2 s over
+ * HTTP on SQLite and 2.9 s on PostgreSQL in a release build — so 8 MiB (some 95,000 doses as CSV,
+ * 36,000 as JSON) keeps other writers waiting seconds, not minutes. Larger loads are split by day
+ * or by site, or made by the operator with `healthybay vaccine import`, which has no such limit. */
+#ifndef HB_VACCINE_HTTP_BODY_MAX
+#define HB_VACCINE_HTTP_BODY_MAX (8 * 1024 * 1024)
+#endif
+
+/* Days of coverage in one HTTP answer: three years. Split by product that is at most some 60,000
+ * rows (days x 3 residences x products given), a few MB of JSON. */
+#ifndef HB_VACCINE_COVERAGE_DAYS_MAX
+#define HB_VACCINE_COVERAGE_DAYS_MAX 1096
+#endif
+
 /* ---- Rare blood (src/blood, include/healthybay/blood.h) ---- */
 
 /* Profiles (units and donors) in one search index: ids are 32-bit, and 100 million is more than
@@ -218,6 +240,13 @@
 #define HB_BLOOD_IMPORT_ROWS_MAX 5000000
 #endif
 
+/* A donor or unit file uploaded over HTTP: a centre's whole rare-donor registry (a few hundred
+ * thousand rows of about 60 bytes) in one request; a larger registry is imported in parts, or
+ * on the server with `healthybay blood donors import`. */
+#ifndef HB_BLOOD_UPLOAD_MAX
+#define HB_BLOOD_UPLOAD_MAX (16 * 1024 * 1024)
+#endif
+
 /* Settlement (src/settle/). Amounts are bounded well inside int64 so that a sum of a whole file
  * of claims, or a product with a rate, is checked rather than trusted: 10^15 minor units is ten
  * trillion yuan or dollars, far above any real claim, settlement or voucher budget. */
@@ -246,6 +275,13 @@
 /* Items in one claim: an outpatient bill has a handful, a long inpatient stay a few hundred. */
 #ifndef HB_CLAIM_ITEMS_MAX
 #define HB_CLAIM_ITEMS_MAX 500
+#endif
+
+/* The body of POST /api/v1/claims: HB_CLAIM_ITEMS_MAX items of at most ~250 bytes of JSON each
+ * (a 64-character code, the category, quantity and price, the member names) with room for
+ * pretty-printing. Every other settlement route takes a few fields: the server's 8 KiB. */
+#ifndef HB_SETTLE_CLAIM_BODY_MAX
+#define HB_SETTLE_CLAIM_BODY_MAX (256 * 1024)
 #endif
 
 /* Quantity of one claim item (tablets, sessions, days). */
@@ -449,6 +485,9 @@
 #if HB_BLOOD_PROFILES_MAX > 4294967295u
 #error "blood profile ids are 32-bit"
 #endif
+#if HB_BLOOD_UPLOAD_MAX > HB_HTTP_BODY_MAX
+#error "no route may take a body over HB_HTTP_BODY_MAX"
+#endif
 #if HB_CSV_FIELDS_MAX < 16
 #error "HB_CSV_FIELDS_MAX is too small for the reference data files"
 #endif
@@ -498,6 +537,12 @@
 #endif
 #if HB_REGISTRY_HTTP_BODY_MAX > HB_HTTP_BODY_MAX
 #error "HB_REGISTRY_HTTP_BODY_MAX cannot exceed HB_HTTP_BODY_MAX"
+#endif
+#if HB_VACCINE_HTTP_BODY_MAX > HB_HTTP_BODY_MAX
+#error "HB_VACCINE_HTTP_BODY_MAX cannot exceed HB_HTTP_BODY_MAX"
+#endif
+#if HB_SETTLE_CLAIM_BODY_MAX > HB_HTTP_BODY_MAX
+#error "a claim's body limit cannot exceed HB_HTTP_BODY_MAX"
 #endif
 #if HB_HTTP_BODY_DEFAULT > HB_HTTP_BODY_MAX
 #error "the default body limit cannot exceed HB_HTTP_BODY_MAX"

@@ -8,6 +8,7 @@
  * base-36 characters (82 bits) make a collision between two certificates negligible.
  */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "healthybay/date.h"
 #include "util/alloc.h"
 #include "util/clock.h"
+#include "util/limits.h"
 #include "vaccine/vaccine.h"
 #include "vaccine/vaccine_int.h"
 
@@ -176,6 +178,99 @@ int hb_vaccine_log_certificate(hb_store *store, const char *uvci, const hb_vacci
     rc = hb_stmt_step(st);
     hb_stmt_finalize(st);
     return rc < 0 ? rc : 0;
+}
+
+int hb_vaccine_signer_load(hb_dcc_signer **out, const char *dir)
+{
+    char key[HB_PATH_MAX], cert[HB_PATH_MAX];
+    snprintf(key, sizeof key, "%s/dsc.key", dir);
+    snprintf(cert, sizeof cert, "%s/dsc.pem", dir);
+    return hb_dcc_signer_load(out, key, cert);
+}
+
+void hb_vaccine_certificate_dispose(hb_vaccine_certificate *cert)
+{
+    if (cert->text)
+        OPENSSL_cleanse(cert->text, strlen(cert->text)); /* it names the holder */
+    hb_dcc_free(cert->text);
+    cert->text = NULL;
+}
+
+int hb_vaccine_issue(hb_store *store, const hb_dcc_signer *signer, const char *person,
+                     const hb_vaccine_holder *holder, const char *issuer_jurisdiction,
+                     int64_t issued_at, int valid_days, hb_vaccine_certificate *out)
+{
+    hb_vaccine_dose *doses = NULL;
+    size_t n = 0;
+    char *json = NULL;
+    memset(out, 0, sizeof *out);
+    if (valid_days < 1 || valid_days > 3650)
+        return hb_error_set(HB_EINVAL, "valid_days: 1 to 3650");
+    out->issued_at = issued_at;
+    out->expires_at = issued_at + (int64_t)valid_days * 86400;
+    int rc = hb_vaccine_doses_of(store, person, &doses, &n);
+    if (rc == 0 && n == 0)
+        rc = hb_error_set(HB_ENOTFOUND, "no doses recorded for %s", person);
+    if (rc == 0) {
+        out->dose = doses[n - 1];
+        rc = hb_vaccine_dcc_json(store, &json, out->uvci, &out->dose, holder, issuer_jurisdiction);
+    }
+    if (rc == 0)
+        rc = hb_dcc_issue(&out->text, signer, json, hb_vaccine_country(issuer_jurisdiction),
+                          out->issued_at, out->expires_at);
+    if (rc == 0) {
+        hb_dcc_signer_kid(signer, out->kid);
+        rc = hb_vaccine_log_certificate(store, out->uvci, &out->dose, out->kid, out->issued_at,
+                                        out->expires_at);
+    }
+    if (json)
+        OPENSSL_cleanse(json, strlen(json));
+    hb_free(json);
+    hb_free(doses);
+    if (rc < 0) {
+        hb_vaccine_certificate_dispose(out);
+        memset(out, 0, sizeof *out);
+    }
+    return rc;
+}
+
+static const char *type_name(char type)
+{
+    return type == 'v' ? "vaccination" : type == 't' ? "test" : type == 'r' ? "recovery" : NULL;
+}
+
+static json_t *time_or_null(int64_t t)
+{
+    char text[HB_RFC3339_STRLEN];
+    return t ? json_string(hb_time_format(text, t)) : json_null();
+}
+
+json_t *hb_vaccine_verdict_json(const hb_dcc_result *r, bool with_payload)
+{
+    char kid[2 * HB_DCC_KID_LEN + 1] = "";
+    for (int i = 0; r->has_kid && i < HB_DCC_KID_LEN; i++)
+        snprintf(kid + 2 * i, 3, "%02x", r->kid[i]);
+    json_t *payload = with_payload && r->payload_json ? json_loads(r->payload_json, 0, NULL) : NULL;
+    json_t *alg = r->alg == HB_DCC_ALG_ES256   ? json_string("ES256")
+                  : r->alg == HB_DCC_ALG_PS256 ? json_string("PS256")
+                  : r->alg                     ? json_integer(r->alg)
+                                               : json_null();
+    json_t *doc = json_pack(
+        "{s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "verdict",
+        r->valid ? "valid" : "invalid", "valid", r->valid, "reason", hb_dcc_reason_name(r->reason),
+        "message", r->message, "kid", r->has_kid ? json_string(kid) : json_null(), "alg", alg,
+        "issuer", *r->issuer ? json_string(r->issuer) : json_null(), "issued_at",
+        time_or_null(r->issued_at), "expires_at", time_or_null(r->expires_at), "type",
+        type_name(r->type) ? json_string(type_name(r->type)) : json_null(), "signer",
+        *r->signer_jurisdiction ? json_string(r->signer_jurisdiction) : json_null());
+    if (doc && with_payload &&
+        json_object_set_new(doc, "payload", payload ? payload : json_null()) < 0) {
+        json_decref(doc);
+        return NULL;
+    }
+    if (!doc || !with_payload)
+        json_decref(payload);
+    return doc;
 }
 
 int hb_vaccine_trust_add(hb_store *store, const char *jurisdiction, const uint8_t *cert, size_t len)

@@ -158,3 +158,26 @@ int hb_vaccine_status_of(hb_store *store, const char *person, const char *jurisd
     hb_free(rules);
     return rc;
 }
+
+static json_t *date_or_null(bool set, hb_date d)
+{
+    char text[HB_DATE_STRLEN];
+    return set ? json_string(hb_date_format(text, d)) : json_null();
+}
+
+json_t *hb_vaccine_status_json(const hb_vaccine_status *st, const char *person, const char *under,
+                               hb_date on)
+{
+    char day[HB_DATE_STRLEN];
+    json_t *why = json_array();
+    const char *p = hb_buf_cstr(&st->why);
+    for (const char *nl; why && (nl = strchr(p, '\n')); p = nl + 1)
+        json_array_append_new(why, json_stringn(p, (size_t)(nl - p)));
+    return json_pack("{s:s, s:s, s:s, s:b, s:b, s:o, s:o, s:o, s:i, s:s, s:o}", "person", person,
+                     "under", under, "on", hb_date_format(day, on), "full", st->full,
+                     "course_complete", st->course_complete, "completed_on",
+                     date_or_null(st->course_complete, st->completed_on), "full_from",
+                     date_or_null(st->course_complete, st->full_from), "valid_until",
+                     date_or_null(st->valid_until != 0, st->valid_until), "counted_doses",
+                     st->counted_doses, "rules_version", st->version, "why", why);
+}

@@ -28,9 +28,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "healthybay/common.h"
+#include "healthybay/dcc.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/limits.h"
 #include "util/table.h"
 
 #define HB_VACCINE_PERSON_MAX 64 /* pseudonym length ("GD-" + 32 hex digits is 35) */
@@ -51,9 +55,15 @@ typedef struct hb_vaccine_dose {
     char lot[HB_VACCINE_TEXT_MAX + 1];
 } hb_vaccine_dose;
 
+/* Today in the Greater Bay Area (UTC+8 in all three jurisdictions, no daylight saving): a dose
+ * given at 07:00 in Guangzhou is dated today although it is yesterday in UTC. Honours
+ * HEALTHYBAY_NOW (util/clock.h). */
+hb_date hb_vaccine_today(void);
+
 /*
  * Check one dose against the reference data (products, regions, jurisdictions) and fill a missing
- * manufacturer; HB_EINVAL "field: reason" otherwise. today bounds the date (no future doses).
+ * manufacturer; HB_EINVAL "field: reason" (the first bad field) otherwise. today bounds the date
+ * (no future doses).
  */
 int hb_vaccine_dose_check(hb_store *store, hb_vaccine_dose *dose, hb_date today);
 
@@ -61,25 +71,76 @@ int hb_vaccine_dose_check(hb_store *store, hb_vaccine_dose *dose, hb_date today)
  * the person already has a dose of that product on that date. */
 int hb_vaccine_record(hb_store *store, hb_vaccine_dose *dose, int64_t *id);
 
+/* The columns of an import file, in their usual order (static strings); *count gets 11. */
+const char *const *hb_vaccine_dose_columns(size_t *count);
+
+typedef struct hb_vaccine_import_options {
+    hb_date today;           /* no dose may be dated after it */
+    const char *recorded_by; /* the organisation recording the doses (hb_orgs); NULL: the
+                                operator at the command line */
+    /* Whether the caller may record a dose given in jurisdiction (GD, HK or MO) — the policy's
+     * answer, asked once per dose. NULL: any (the operator). */
+    bool (*may_record)(const char *jurisdiction, void *payload);
+    void *payload;
+} hb_vaccine_import_options;
+
+/* One problem in an import: a bad field, a dose that differs from the one already recorded under
+ * its key, or a dose the caller may not record. The parts are kept apart so that each interface
+ * points at the field its own way (the command line prints message; the HTTP API gives line,
+ * column and field for a CSV body, a JSON Pointer built from record and field for a JSON one). */
+typedef struct hb_vaccine_import_error {
+    size_t record;                      /* the dose: 1 = the first data line */
+    unsigned long line;                 /* the line on which the record starts (1 = header) */
+    unsigned long column;               /* where the field starts, in characters, 1-based */
+    const char *field;                  /* the column's name (static) */
+    bool denied;                        /* not a mistake: the caller may not record this dose */
+    char reason[HB_ERROR_MESSAGE_MAX];  /* what is wrong */
+    char message[HB_ERROR_MESSAGE_MAX]; /* "file:line:column: field 'name': reason" */
+} hb_vaccine_import_error;
+
 typedef struct hb_vaccine_import_report {
-    size_t rows;    /* doses written (0 when any line was bad) */
-    size_t errors;  /* bad lines found (reporting stops at HB_REPORT_ERRORS_MAX) */
-    hb_buf details; /* one "file:line:column: field 'x': reason" per line */
+    size_t rows;                     /* doses read */
+    size_t inserted;                 /* new doses written (0 when the file was refused) */
+    size_t unchanged;                /* identical to a dose already recorded: left as it was */
+    size_t nerrors;                  /* problems found; the file was refused when > 0 */
+    hb_vaccine_import_error *errors; /* the first HB_REPORT_ERRORS_MAX of them; owned */
+    size_t nlisted;                  /* how many errors[] holds */
 } hb_vaccine_import_report;
 
 void hb_vaccine_import_report_dispose(hb_vaccine_import_report *report);
 
 /*
  * Bulk import of CSV text (columns person, residence, product, manufacturer, dose_number,
- * series_doses, date, administered_in, site, region, lot; manufacturer, region and lot may be
- * empty). Every line is checked first; when any is bad nothing is written and the call fails with
- * HB_EINVAL, the report listing the bad lines. Otherwise all rows go in one transaction.
+ * series_doses, date, administered_in, site, region, lot, in any order; manufacturer, region
+ * and lot may be empty). Every dose is checked first — every bad field is a problem of its own —
+ * and compared with the dose already recorded under its key (person, date, product): an
+ * identical one is left as it is, so sending a file again changes nothing; a different one is a
+ * problem. Only when there is no problem are the new doses written, with opt->recorded_by.
+ *
+ * Returns 0 when the file was accepted; HB_EINVAL when there were problems and HB_EPERM when
+ * some dose is one the caller may not record (report->errors lists them; nothing was written);
+ * HB_EINVAL without listed problems when the text as a whole is not an import file (header, CSV
+ * syntax), HB_ELIMIT beyond HB_VACCINE_IMPORT_ROWS_MAX doses; another code when the database
+ * fails. Runs in the caller's transaction when one is open (an HTTP request's, with its audit
+ * entry), else in its own. The report is filled in every case (release it with
+ * hb_vaccine_import_report_dispose()); name is used in messages.
  */
 int hb_vaccine_import(hb_store *store, const char *name, const char *data, size_t len,
-                      hb_date today, hb_vaccine_import_report *report);
+                      const hb_vaccine_import_options *opt, hb_vaccine_import_report *report);
 
 /* A person's doses in date order (*out caller-owned, hb_free). */
 int hb_vaccine_doses_of(hb_store *store, const char *person, hb_vaccine_dose **out, size_t *count);
+
+/*
+ * A person's record as its sharing rules see it (docs/vaccination.md, "Who may read a record"):
+ * it belongs to the jurisdiction of residence (*residence, the latest dose's), each dose also to
+ * the organisation that recorded it, and it is shared with the jurisdictions where doses were
+ * given. For one caller: whether org recorded one of the doses (*recorded) and whether a dose was
+ * given in jurisdiction (*given_there). HB_ENOTFOUND for a person without doses.
+ */
+int hb_vaccine_holders(hb_store *store, const char *person, const char *org,
+                       const char *jurisdiction, char residence[3], bool *recorded,
+                       bool *given_there);
 
 /* One product's recognition under one rule version. */
 typedef struct hb_vaccine_rule {
@@ -123,6 +184,13 @@ int hb_vaccine_evaluate(hb_vaccine_status *out, const hb_vaccine_rule *rules, si
  * without doses. */
 int hb_vaccine_status_of(hb_store *store, const char *person, const char *jurisdiction, hb_date on,
                          hb_vaccine_status *out);
+
+/* The status as `vaccine status --format json` prints it and the API returns it: person, under,
+ * on, full, course_complete, completed_on, full_from, valid_until (dates or null),
+ * counted_doses, rules_version and why (one string per sentence). A new reference; NULL when out
+ * of memory. */
+json_t *hb_vaccine_status_json(const hb_vaccine_status *status, const char *person,
+                               const char *under, hb_date on);
 
 typedef struct hb_vaccine_coverage_query {
     const char *administered_in; /* the reporting jurisdiction, e.g. "GD" */
@@ -170,6 +238,37 @@ int hb_vaccine_dcc_json(hb_store *store, char **json, char uvci[81], const hb_va
 int hb_vaccine_log_certificate(hb_store *store, const char *uvci, const hb_vaccine_dose *dose,
                                const uint8_t kid[8], int64_t issued_at, int64_t expires_at);
 
+/* A jurisdiction's document signer from the directory `vaccine keys generate` wrote: dir/dsc.key
+ * (mode 0600) and dir/dsc.pem. HB_ENOTFOUND when either file is missing. */
+int hb_vaccine_signer_load(hb_dcc_signer **out, const char *dir);
+
+typedef struct hb_vaccine_certificate {
+    char uvci[81];
+    char *text; /* "HC1:…", the certificate itself (hb_dcc_free; it names the holder) */
+    uint8_t kid[HB_DCC_KID_LEN];
+    int64_t issued_at, expires_at;
+    hb_vaccine_dose dose; /* the dose certified: the person's latest */
+} hb_vaccine_certificate;
+
+/* Free what a certificate owns (wiping the text); NULL members are fine. */
+void hb_vaccine_certificate_dispose(hb_vaccine_certificate *cert);
+
+/*
+ * Issue: the DCC for person's latest dose, issued by issuer_jurisdiction (GD, HK or MO) and
+ * signed by signer, valid from issued_at for valid_days (1 to 3650), and its entry in the
+ * certificate log (in the caller's transaction when one is open). *out is filled on success and
+ * emptied otherwise. HB_ENOTFOUND when the person has no doses; HB_EINVAL when the DCC would
+ * refuse the holder's names or date of birth, or the validity outlasts the signer's.
+ */
+int hb_vaccine_issue(hb_store *store, const hb_dcc_signer *signer, const char *person,
+                     const hb_vaccine_holder *holder, const char *issuer_jurisdiction,
+                     int64_t issued_at, int valid_days, hb_vaccine_certificate *out);
+
+/* A verification's outcome as `vaccine verify` prints it and the API returns it: verdict,
+ * valid, reason, message, kid, alg, issuer, issued_at, expires_at, type, signer and — when
+ * with_payload — the payload (the DCC, or null). A new reference; NULL when out of memory. */
+json_t *hb_vaccine_verdict_json(const hb_dcc_result *result, bool with_payload);
+
 /* The country code (DCC co/iss) of a jurisdiction: CN for GD, HK, MO. */
 const char *hb_vaccine_country(const char *jurisdiction);
 
@@ -179,8 +278,7 @@ int hb_vaccine_trust_add(hb_store *store, const char *jurisdiction, const uint8_
 /* Table: kid, jurisdiction, not_after, added_at, sha256. */
 int hb_vaccine_trust_list(hb_store *store, hb_table **out);
 /* Build a verifier trust list from the database (hb_dcc_trust_free). */
-struct hb_dcc_trust;
-int hb_vaccine_trust_load(hb_store *store, struct hb_dcc_trust **out);
+int hb_vaccine_trust_load(hb_store *store, hb_dcc_trust **out);
 
 /* Listings: products (code, names, manufacturer, prophylaxis, platform, in_dcc_valueset) and
  * rules (every version; jurisdiction NULL = all). */

@@ -190,21 +190,34 @@ static int extend_alert(hb_store *store, int64_t id, const char *period, hb_aler
                         const char *evidence)
 {
     char now[HB_TIMESTAMP_STRLEN];
-    /* max_level only rises; last_date only moves forward (a back-filled week may signal late). */
+    /* A signal for a period before the alert's last (a back-filled week screened late) widens
+     * the alert's span but does not set its current level and evidence, which are the latest
+     * period's; max_level only rises. Every right-hand side sees the row as it was. */
     hb_stmt *st = NULL;
     const char *name = hb_alert_level_name(level);
     int rc = hb_store_prepare(store, &st,
-                              "UPDATE hb_alerts SET level = ?, evidence = ?, updated_at = ?,"
-                              " last_date = CASE WHEN last_date < ? THEN ? ELSE last_date END,"
+                              "UPDATE hb_alerts SET updated_at = ?,"
+                              " level = CASE WHEN ? >= last_date THEN ? ELSE level END,"
+                              " evidence = CASE WHEN ? >= last_date THEN ? ELSE evidence END,"
+                              " first_date = CASE WHEN ? < first_date THEN ? ELSE first_date END,"
+                              " last_date = CASE WHEN ? > last_date THEN ? ELSE last_date END,"
                               " max_level = CASE WHEN ? = 'alert' OR (? = 'warning' AND"
                               " max_level = 'watch') THEN ? ELSE max_level END WHERE id = ?");
-    if (rc == 0 && (rc = hb_stmt_bind_cstr(st, 1, name)) == 0 &&
-        (rc = hb_stmt_bind_cstr(st, 2, evidence)) == 0 &&
-        (rc = hb_stmt_bind_cstr(st, 3, hb_timestamp_now(now))) == 0 &&
-        (rc = hb_stmt_bind_cstr(st, 4, period)) == 0 &&
-        (rc = hb_stmt_bind_cstr(st, 5, period)) == 0 &&
-        (rc = hb_stmt_bind_cstr(st, 6, name)) == 0 && (rc = hb_stmt_bind_cstr(st, 7, name)) == 0 &&
-        (rc = hb_stmt_bind_cstr(st, 8, name)) == 0 && (rc = hb_stmt_bind_int64(st, 9, id)) == 0)
+    const char *text[] = { hb_timestamp_now(now),
+                           period,
+                           name,
+                           period,
+                           evidence,
+                           period,
+                           period,
+                           period,
+                           period,
+                           name,
+                           name,
+                           name };
+    for (int i = 0; rc == 0 && i < 12; i++)
+        rc = hb_stmt_bind_cstr(st, i + 1, text[i]);
+    if (rc == 0 && (rc = hb_stmt_bind_int64(st, 13, id)) == 0)
         rc = hb_stmt_step(st);
     hb_stmt_finalize(st);
     return rc < 0 ? rc : 0;

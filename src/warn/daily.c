@@ -312,6 +312,10 @@ static int compute(run *r, const hb_db_series *s, outcome *o)
     o->from = o->t;
     while (o->from > 0 && !isnan(s->values[o->from - 1]))
         o->from--;
+    /* The outcome is reused from series to series: what this one does not compute must not be
+     * the previous one's (an Rt or a forecast written under the wrong series). */
+    o->has_rt = false;
+    o->horizon = 0;
     detect_all(r, s, o);
     estimate_rt(r, s, o);
     forecast(r, s, o);

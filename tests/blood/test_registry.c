@@ -44,6 +44,15 @@ static int import(hb_store *s, const hb_blood_actor *a, hb_blood_kind kind, cons
     return hb_blood_import_memory(s, a, kind, "in.csv", text, strlen(text), false, r);
 }
 
+/* Whether the report lists a problem whose message contains text. */
+static bool listed(const hb_blood_import_report *r, const char *text)
+{
+    for (size_t i = 0; i < r->nlisted; i++)
+        if (strstr(r->errors[i].message, text))
+            return true;
+    return false;
+}
+
 #define DONORS "local_ref,abo,rhd,phenotype,predicted,last_donation,eligible\n"
 #define UNITS  "din,component,storage,abo,rhd,phenotype,predicted,collected,expiry,location,status\n"
 
@@ -93,11 +102,11 @@ TEST(blood__donor_import_is_idempotent_and_keeps_pseudonyms)
     CHECK_INT_EQ(r.inserted + r.updated, 0);
     /* A correction keeps the pseudonym. */
     hb_table *before;
-    CHECK_OK(hb_blood_donors_list(s, &gz, &before));
+    CHECK_OK(hb_blood_donors_list(s, &gz, "", 0, &before));
     CHECK_OK(import(s, &gz, HB_BLOOD_DONOR, DONORS "GZ-0002,A,pos,Mi(a-) Mur-,,,yes\n", &r));
     CHECK_INT_EQ(r.updated, 1);
     hb_table *after;
-    CHECK_OK(hb_blood_donors_list(s, &gz, &after));
+    CHECK_OK(hb_blood_donors_list(s, &gz, "", 0, &after));
     CHECK_STR_EQ(hb_table_cell(after, 1, 0), hb_table_cell(before, 1, 0));
     CHECK_STR_EQ(hb_table_cell(after, 1, 1), "GZ-0002");
     CHECK_STR_EQ(hb_table_cell(after, 1, 7), "yes");
@@ -131,18 +140,30 @@ TEST(blood__bad_import_rejected_whole_every_line_named)
         "in.csv:6:63: field 'location': not a blood centre",
         "in.csv:6:70: field 'status': 'used' is not one of available discarded",
         "in.csv:8:55: field 'expiry': expires before it was collected",
-        "in.csv:7: DIN W123424123456 is also on line 2",
+        "in.csv:7:1: field 'din': DIN W123424123456 is also on line 2",
     };
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
-        CHECK_CONTAINS(r.errors, expect[i]);
+        CHECK_MSG(listed(&r, expect[i]), "not listed: %s", expect[i]);
+    CHECK_INT_EQ(r.nerrors, r.nlisted);
     CHECK(r.nerrors >= sizeof expect / sizeof expect[0]);
+    /* Each problem's parts, for the HTTP API. */
+    CHECK_INT_EQ(r.errors[2].line, 4);
+    CHECK_INT_EQ(r.errors[2].column, 36);
+    CHECK_STR_EQ(r.errors[2].field, "abo");
+    CHECK_STR_EQ(r.errors[2].reason, "'C' is not an ABO group (O, A, B or AB)");
     hb_blood_import_report_dispose(&r);
     CHECK_INT_EQ(scalar(s, "SELECT count(*) FROM hb_blood_units"), 0);
-    /* Missing and unknown columns stop at the header. */
+    /* Missing and unknown columns stop at the header; a line that is not CSV stops there. */
     CHECK_FAILS(import(s, &gz, HB_BLOOD_DONOR, "local_ref,abo\nX,O\n", &r), HB_EINVAL,
                 "in.csv:1: missing column 'rhd'");
     CHECK_FAILS(import(s, &gz, HB_BLOOD_DONOR, "local_ref,abo,rhd,eligible,name\n", &r), HB_EINVAL,
                 "in.csv:1: unknown column 'name'");
+    CHECK_INT_EQ(r.nlisted, 0);
+    CHECK_FAILS(
+        import(s, &gz, HB_BLOOD_DONOR, DONORS "GZ-1,C,neg,,,,yes\nGZ-2,O,\"neg,,,,yes\n", &r),
+        HB_EINVAL, "in.csv:3:8: quoted field is never closed");
+    CHECK(listed(&r, "in.csv:2:6: field 'abo'"));
+    hb_blood_import_report_dispose(&r);
     hb_store_close(s);
 }
 
@@ -159,12 +180,12 @@ TEST(blood__only_a_blood_centre_imports_its_own)
     CHECK_INT_EQ(r.inserted, 1);
     hb_blood_import_report_dispose(&r);
     /* Another centre cannot overwrite that unit. */
-    CHECK_FAILS(import(s, &hkrc, HB_BLOOD_UNIT, units, &r), HB_EINVAL, "1 bad field");
-    CHECK_CONTAINS(r.errors, "in.csv:2: DIN W123424123456 belongs to gd-gzbc");
+    CHECK_FAILS(import(s, &hkrc, HB_BLOOD_UNIT, units, &r), HB_EINVAL, "1 problem");
+    CHECK(listed(&r, "in.csv:2:1: field 'din': DIN W123424123456 belongs to gd-gzbc"));
     hb_blood_import_report_dispose(&r);
     hb_table *t;
-    CHECK_FAILS(hb_blood_donors_list(s, &qmh, &t), HB_EPERM, "not a blood centre");
-    CHECK_OK(hb_blood_units_list(s, &gz, &t));
+    CHECK_FAILS(hb_blood_donors_list(s, &qmh, "", 0, &t), HB_EPERM, "not a blood centre");
+    CHECK_OK(hb_blood_units_list(s, &gz, "", 0, &t));
     CHECK_INT_EQ(hb_table_row_count(t), 1);
     CHECK_STR_EQ(hb_table_cell(t, 0, 0), "W1234 24 123456 4");
     hb_table_free(t);

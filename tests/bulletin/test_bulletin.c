@@ -1,6 +1,7 @@
 /* Tests for bulletin/: building bulletins from stored counts, and the three renderings. */
 #include <jansson.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bulletin/bulletin.h"
@@ -8,6 +9,9 @@
 #include "harness.h"
 #include "healthybay/date.h"
 #include "util/alloc.h"
+#include "util/buf.h"
+#include "warn/alerts.h"
+#include "warn/daily.h"
 #include "warn/ingest.h"
 
 static hb_store *with_data(const char *csv)
@@ -141,6 +145,103 @@ TEST(bulletin__no_data_and_gba_in_chinese)
     json_t *rows = json_object_get(block_of_type(root, "table", 0), "rows");
     CHECK_INT_EQ(json_array_size(rows), 3);
     CHECK_STR_EQ(json_string_value(json_array_get(json_array_get(rows, 0), 0)), "登革熱");
+    json_decref(root);
+    hb_store_close(s);
+}
+
+/* The heading's block index, or -1. */
+static int heading_index(json_t *root, const char *text)
+{
+    json_t *blocks = json_object_get(root, "blocks"), *b;
+    size_t i;
+    json_array_foreach(blocks, i, b)
+    {
+        const char *t = json_string_value(json_object_get(b, "text"));
+        if (strcmp(json_string_value(json_object_get(b, "type")), "heading") == 0 && t &&
+            strcmp(t, text) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* The table that follows block i (its heading), or NULL. */
+static json_t *table_after(json_t *root, int i)
+{
+    json_t *blocks = json_object_get(root, "blocks");
+    for (size_t k = (size_t)i + 1; i >= 0 && k < json_array_size(blocks); k++) {
+        json_t *b = json_array_get(blocks, k);
+        const char *type = json_string_value(json_object_get(b, "type"));
+        if (strcmp(type, "heading") == 0)
+            return NULL;
+        if (strcmp(type, "table") == 0)
+            return b;
+    }
+    return NULL;
+}
+
+static const char *cell(json_t *table, size_t r, size_t c)
+{
+    return json_string_value(json_array_get(json_array_get(json_object_get(table, "rows"), r), c));
+}
+
+/* What the daily run stored, as of the bulletin's date: the alerts of the jurisdiction, its
+ * latest Rt and forecast; the alert level and status in the bulletin's language. */
+TEST(bulletin__alerts_rt_and_forecasts_of_the_daily_run)
+{
+    hb_buf csv;
+    hb_buf_init(&csv, 0);
+    CHECK_OK(hb_buf_puts(&csv, "date,region,disease,measure,value\n"));
+    for (int d = 0; d < 30; d++) {
+        char day[HB_DATE_STRLEN];
+        hb_date_format(day, hb_date_from_ymd(2020, 1, 15) + d);
+        CHECK_OK(hb_buf_printf(&csv, "%s,440100,covid19,cases,%d\n", day, 2 + d));
+    }
+    hb_store *s = with_data(hb_buf_cstr(&csv));
+    hb_buf_dispose(&csv);
+    hb_warn_config cfg;
+    CHECK_OK(hb_warn_config_defaults(&cfg));
+    hb_warn_run_report run;
+    CHECK_OK(hb_warn_run(s, &cfg, hb_date_from_ymd(2020, 2, 13), NULL, &run));
+    CHECK_INT_EQ(run.rt, 1);
+    hb_alert_rules rules;
+    hb_alert_rules_init(&rules);
+    /* Shenzhen's alert beside whatever the run raised for Guangzhou: the higher level first. */
+    hb_series_key key = { "440300", "covid19", "cases", "all", "all" };
+    int64_t id;
+    bool raised;
+    CHECK_OK(hb_store_begin(s));
+    CHECK_OK(
+        hb_alert_signal(s, &rules, &key, "2020-02-10", 1, HB_LEVEL_WARNING, "test", &id, &raised));
+    CHECK_OK(hb_store_commit(s));
+
+    json_t *root = bulletin_json(s, "2020-02-13", "GD", "en", HB_EDITION_DAILY);
+    json_t *alerts = table_after(root, heading_index(root, "Early-warning alerts"));
+    CHECK(alerts != NULL);
+    CHECK_STR_EQ(cell(alerts, 0, 0), "Shenzhen");
+    CHECK_STR_EQ(cell(alerts, 0, 3), "warning");
+    CHECK_STR_EQ(cell(alerts, 0, 4), "new");
+    CHECK_STR_EQ(cell(alerts, 0, 5), "2020-02-10");
+    json_t *rt = table_after(root, heading_index(root, "Reproduction number (Rt)"));
+    CHECK(rt != NULL);
+    CHECK_STR_EQ(cell(rt, 0, 2), "2020-02-13");
+    CHECK(strtod(cell(rt, 0, 3), NULL) > 1.0); /* cases rising every day */
+    json_t *fc = table_after(root, heading_index(root, "Forecasts"));
+    CHECK(fc != NULL);
+    CHECK_STR_EQ(cell(fc, 0, 3), "2020-02-14"); /* one day ahead of the origin */
+    CHECK_INT_EQ(json_array_size(json_object_get(fc, "rows")), (size_t)cfg.horizon_days);
+    json_decref(root);
+
+    /* Hong Kong's bulletin has none of Guangdong's; before the signal there was no alert. */
+    root = bulletin_json(s, "2020-02-13", "HK", "zh-Hant", HB_EDITION_DAILY);
+    int h = heading_index(root, "預警信號");
+    CHECK(h >= 0 && table_after(root, h) == NULL);
+    CHECK(heading_index(root, "實時再生數（Rt）") < 0);
+    json_decref(root);
+    root = bulletin_json(s, "2020-02-13", "GBA", "zh-Hant", HB_EDITION_DAILY);
+    CHECK_STR_EQ(cell(table_after(root, heading_index(root, "預警信號")), 0, 3), "預警");
+    json_decref(root);
+    root = bulletin_json(s, "2020-02-09", "GD", "en", HB_EDITION_DAILY);
+    CHECK(table_after(root, heading_index(root, "Early-warning alerts")) == NULL);
     json_decref(root);
     hb_store_close(s);
 }

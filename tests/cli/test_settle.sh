@@ -76,4 +76,18 @@ grep -q "settled period" "$WORK/err" || fail "decided in a settled period: $(cat
 "$HB" claims reverse 1 --reason test --on 2024-04-03 --db "$DB" >"$WORK/out" 2>"$WORK/err" && fail "reversed a settled claim"
 grep -q "settled" "$WORK/err" || fail "reverse: $(cat "$WORK/err")"
 "$HB" claims submit --help | grep -q "Example" || fail "help has no example"
+
+# Every write above was audited as the operator's, in the transaction that made it: one entry
+# per claim decided and per holder credited, none for the repeats that changed nothing.
+"$HB" audit list --limit 1000 --format csv --db "$DB" >"$WORK/audit.csv"
+count() { grep -c "$1" "$WORK/audit.csv" || true; }
+check_eq "$(count ',settle.reference.import,settle/members,ok')" 1 "reference import entries"
+check_eq "$(count ',settle.rates.import,settle/rates,ok')" 1 "rates import entries (the re-import changed nothing)"
+check_eq "$(count ',voucher.credit,voucher/P-A,ok')" 1 "voucher credit entries"
+check_eq "$(count ',claim.submit,claims/import/')" 1 "claims import entries"
+check_eq "$(count ',claim.adjudicate,claim/')" 40 "adjudication entries"
+check_eq "$(count ',settlement.run,settlement/2024-03,ok')" 1 "settlement run entries"
+check_eq "$(count ',claim.submit,claim/41,ok')" 1 "claim submit entry"
+grep -q ',cli ' "$WORK/audit.csv" || fail "audit source: $(head -3 "$WORK/audit.csv")"
+"$HB" audit verify --db "$DB" >/dev/null || fail "audit chain"
 exit 0

@@ -69,6 +69,41 @@ static const struct {
     /* Usage figures: aggregates shared by the authorities; an institution's own. */
     { HB_ACT_REGISTRY_USAGE_READ, HB_ROLE_REPORTER, "YYY/YNN" },
     { HB_ACT_REGISTRY_USAGE_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YNN" },
+    /* Settlement: the organisation acting for a provider submits and reads its claims; the one
+     * acting for a payer decides them. Reading across the border is by sharing only (below). */
+    { HB_ACT_CLAIM_SUBMIT, HB_ROLE_REPORTER, "YNN/YNN" },
+    { HB_ACT_CLAIM_READ, HB_ROLE_REPORTER, "YNN/YNN" },
+    { HB_ACT_CLAIM_ADJUDICATE, HB_ROLE_REPORTER, "YNN/YNN" },
+    { HB_ACT_CLAIM_REVERSE, HB_ROLE_REPORTER, "YNN/YNN" },
+    { HB_ACT_VOUCHER_READ, HB_ROLE_REPORTER, "YNN/YNN" },
+    /* An authority settles for the whole area (its object names no jurisdiction: the own column).
+     */
+    { HB_ACT_SETTLEMENT_RUN, HB_ROLE_REPORTER, "YYN/YNN" },
+    /* Statements: the three authorities see every payer's, anyone else its own payer's. */
+    { HB_ACT_SETTLEMENT_READ, HB_ROLE_REPORTER, "YYY/YNN" },
+    { HB_ACT_SETTLEMENT_READ, HB_ROLE_AUDITOR, "YYY/YNN" },
+    /* Rare blood: a centre's registry is its own; search reaches all three jurisdictions; a
+     * request is seen by its two parties only (these targets share none with the caller). */
+    { HB_ACT_BLOOD_REGISTRY_READ, HB_ROLE_BLOOD_BANK, "YNN/YNN" },
+    { HB_ACT_BLOOD_REGISTRY_WRITE, HB_ROLE_BLOOD_BANK, "YNN/YNN" },
+    { HB_ACT_BLOOD_SEARCH, HB_ROLE_BLOOD_BANK, "YYY/YYY" },
+    { HB_ACT_BLOOD_REQUEST_READ, HB_ROLE_BLOOD_BANK, "YNN/YNN" },
+    { HB_ACT_BLOOD_REQUEST_WRITE, HB_ROLE_BLOOD_BANK, "YNN/YNN" },
+    /* Vaccination: doses are recorded at home by any reporting organisation; a person's record
+     * is read at home by the authority and the site that recorded it, across the border only by
+     * sharing (below); coverage is an aggregate of the authorities; certificates are signed by
+     * an authority; anyone verifies. */
+    { HB_ACT_VACCINE_WRITE, HB_ROLE_REPORTER, "YYN/YYN" },
+    { HB_ACT_VACCINE_READ, HB_ROLE_CLINICIAN, "YYN/YNN" },
+    { HB_ACT_VACCINE_COVERAGE_READ, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYN" },
+    { HB_ACT_VACCINE_CERT_ISSUE, HB_ROLE_CLINICIAN, "YYN/YNN" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_ADMIN, "YYY/YYY" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_EPIDEMIOLOGIST, "YYY/YYY" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_REPORTER, "YYY/YYY" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_CLINICIAN, "YYY/YYY" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_BLOOD_BANK, "YYY/YYY" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_AUDITOR, "YYY/YYY" },
+    { HB_ACT_VACCINE_CERT_VERIFY, HB_ROLE_MONITOR, "YYY/YYY" },
 };
 
 static hb_principal caller(hb_org_kind kind, hb_roles roles)
@@ -181,6 +216,72 @@ TEST(policy__registry_personal_data_crosses_only_when_shared)
     CHECK_OK(hb_policy_check(&hospital, HB_ACT_REGISTRY_PERSONAL_READ, &macao_shared));
     hb_principal clinician = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_CLINICIAN);
     CHECK(!hb_policy_allows_some(&clinician, HB_ACT_REGISTRY_PERSONAL_READ));
+}
+
+/* Claims and vouchers cross the border by the settlement module's sharing rules: a payer reads
+ * the claims charged to it, a service point a holder's vouchers; deciding never goes by sharing. */
+TEST(policy__settlement_sharing)
+{
+    hb_principal insurer = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_REPORTER);
+    hb_principal authority = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_REPORTER);
+    const hb_policy_target charged = { "GD", "gd-szh",
+                                       true }; /* a GD claim to the caller's payer */
+    const hb_policy_target other = { "GD", "gd-szh", false };
+    CHECK_OK(hb_policy_check(&insurer, HB_ACT_CLAIM_READ, &charged));
+    CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_CLAIM_READ, &other), HB_EPERM, "claim.read");
+    CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_CLAIM_ADJUDICATE, &charged), HB_EPERM, NULL);
+    CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_CLAIM_SUBMIT, &charged), HB_EPERM, NULL);
+    CHECK_OK(hb_policy_check(&insurer, HB_ACT_VOUCHER_READ, &charged));
+    /* Authorities get no oversight of claims: they are personal records, not aggregates. */
+    CHECK_FAILS(hb_policy_check(&authority, HB_ACT_CLAIM_READ, &other), HB_EPERM, NULL);
+    const hb_policy_target area = { NULL, NULL, false };
+    CHECK_OK(hb_policy_check(&authority, HB_ACT_SETTLEMENT_RUN, &area));
+    CHECK_FAILS(hb_policy_check(&insurer, HB_ACT_SETTLEMENT_RUN, &area), HB_EPERM, NULL);
+}
+
+/* A blood request crosses the border to its other party through the sharing rule, and only to
+ * the blood bank role there. */
+TEST(policy__blood_requests_are_shared_with_the_other_party)
+{
+    hb_principal centre = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_BLOOD_BANK);
+    hb_principal clinician = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_CLINICIAN);
+    const hb_policy_target asked = { "GD", "gd-szh", true }; /* a GD hospital's request to it */
+    const hb_policy_target other = { "GD", "gd-szh", false };
+    CHECK_OK(hb_policy_check(&centre, HB_ACT_BLOOD_REQUEST_READ, &asked));
+    CHECK_OK(hb_policy_check(&centre, HB_ACT_BLOOD_REQUEST_WRITE, &asked));
+    CHECK_FAILS(hb_policy_check(&centre, HB_ACT_BLOOD_REQUEST_READ, &other), HB_EPERM,
+                "blood.request.read");
+    CHECK_FAILS(hb_policy_check(&clinician, HB_ACT_BLOOD_REQUEST_READ, &asked), HB_EPERM, NULL);
+    /* A registry is never shared, not even under a rule. */
+    CHECK_FAILS(hb_policy_check(&centre, HB_ACT_BLOOD_REGISTRY_READ, &asked), HB_EPERM, NULL);
+}
+
+/* A person's vaccination record crosses the border only by the vaccine module's sharing rules
+ * (the site that recorded a dose; the authority of a jurisdiction where one was given), and a
+ * certificate is signed only with the caller's own jurisdiction's key, by its authority. */
+TEST(policy__vaccination_records_cross_only_when_shared)
+{
+    hb_principal site = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_CLINICIAN);
+    hb_principal authority = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_CLINICIAN);
+    const hb_policy_target resident_of_gd = { "GD", NULL, false };
+    const hb_policy_target vaccinated_here = { "GD", NULL, true };
+    const hb_policy_target recorded_here = { "GD", "hk-qmh", false };
+    CHECK_FAILS(hb_policy_check(&authority, HB_ACT_VACCINE_READ, &resident_of_gd), HB_EPERM,
+                "another jurisdiction");
+    CHECK_OK(hb_policy_check(&authority, HB_ACT_VACCINE_READ, &vaccinated_here));
+    CHECK_OK(hb_policy_check(&site, HB_ACT_VACCINE_READ, &recorded_here));
+    CHECK_FAILS(hb_policy_check(&site, HB_ACT_VACCINE_READ, &resident_of_gd), HB_EPERM, NULL);
+    const hb_policy_target hk_key = { "HK", NULL, false };
+    CHECK_OK(hb_policy_check(&authority, HB_ACT_VACCINE_CERT_ISSUE, &hk_key));
+    CHECK_FAILS(hb_policy_check(&site, HB_ACT_VACCINE_CERT_ISSUE, &hk_key), HB_EPERM, NULL);
+    const hb_policy_target gd_key = { "GD", NULL, true };
+    CHECK_FAILS(hb_policy_check(&authority, HB_ACT_VACCINE_CERT_ISSUE, &gd_key), HB_EPERM, NULL);
+    /* Aggregates, not records: coverage reaches the other authorities, no hospital abroad. */
+    hb_principal epi = caller(HB_ORG_HEALTH_AUTHORITY, 1u << HB_ROLE_EPIDEMIOLOGIST);
+    hb_principal hospital_epi = caller(HB_ORG_HOSPITAL, 1u << HB_ROLE_EPIDEMIOLOGIST);
+    CHECK_OK(hb_policy_check(&epi, HB_ACT_VACCINE_COVERAGE_READ, &resident_of_gd));
+    CHECK_FAILS(hb_policy_check(&hospital_epi, HB_ACT_VACCINE_COVERAGE_READ, &resident_of_gd),
+                HB_EPERM, NULL);
 }
 
 TEST(policy__list_scopes)

@@ -13,9 +13,6 @@
 static void push(fixture *f, size_t col, const char *text, size_t len)
 {
     size_t n = f->nrows;
-    f->cols[col] = realloc(f->cols[col], (n + 1) * sizeof(double));
-    f->text[col] = realloc(f->text[col], (n + 1) * sizeof(char *));
-    CHECK(f->cols[col] && f->text[col]);
     double v = NAN;
     if (!(len == 2 && memcmp(text, "NA", 2) == 0) && len > 0 && hb_parse_double(&v, text, len) < 0)
         v = NAN; /* a text column: kept in f->text */
@@ -39,6 +36,14 @@ fixture *fixture_load(const char *relpath)
         f->names[i] = strdup(hb_csv_header_name(csv, i));
     int rc;
     while ((rc = hb_csv_next(csv)) == 1) {
+        if (f->nrows == f->cap) { /* grow geometrically: fixtures have thousands of rows */
+            f->cap = f->cap ? 2 * f->cap : 64;
+            for (size_t i = 0; i < f->ncols; i++) {
+                f->cols[i] = realloc(f->cols[i], f->cap * sizeof(double));
+                f->text[i] = realloc(f->text[i], f->cap * sizeof(char *));
+                CHECK(f->cols[i] && f->text[i]);
+            }
+        }
         for (size_t i = 0; i < f->ncols; i++) {
             size_t len;
             const char *s = hb_csv_field(csv, i, &len);

@@ -12,6 +12,7 @@ typedef struct fixture {
     char **names;  /* ncols column names */
     double **cols; /* ncols arrays of nrows values; NAN for NA */
     char ***text;  /* ncols arrays of nrows strings (the raw fields) */
+    size_t cap;    /* rows allocated */
 } fixture;
 
 /* Load tests/parity/<relpath> (relative to the source tree); fails the test when unreadable. */

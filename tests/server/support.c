@@ -48,6 +48,7 @@ hb_server *hb_test_server_on(const char *db_url, char base[64])
         .idle_timeout_seconds = 3,
         .header_seconds_max = 2,
         .request_seconds_max = 1,
+        .key_dir = hb_test_path("keys"), /* copied: the test's scratch directory */
     };
     hb_server *s;
     CHECK_OK(hb_server_start(&s, &cfg));

@@ -43,7 +43,7 @@ typedef struct hb_test_response {
 
 /* Migrate a fresh database of the running backend, register the organisations and start a
  * server (header deadline 2 s, idle timeout 3 s, body time limit 1 s, so slow-client tests are
- * quick). */
+ * quick; signing keys in the test's scratch directory "keys"). */
 void hb_test_world_start(hb_test_world *w);
 void hb_test_world_stop(hb_test_world *w);
 /* Start a second server on the same database (several processes, one database). */

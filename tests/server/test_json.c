@@ -83,6 +83,39 @@ TEST(http__fields_are_checked_strictly)
     hb_field_errors_dispose(&e);
 }
 
+/* Booleans, and arrays of objects whose members the handler checks at their nested pointer. */
+TEST(http__nested_objects_are_checked_at_their_pointer)
+{
+    static const hb_field outer[] = {
+        { "flag", HB_FIELD_BOOLEAN, false, 0, 0, 0 },
+        { "items", HB_FIELD_OBJECT_LIST, true, 1, 2, 0 },
+    };
+    static const hb_field inner[] = { { "n", HB_FIELD_INTEGER, true, 1, 9, 0 } };
+    hb_field_errors e = { NULL, 0 };
+    char why[256];
+    const char *text = "{\"flag\": 1, \"items\": [{\"n\": 3}, {\"n\": 0, \"x\": 1}]}";
+    json_t *doc = hb_json_parse_object(text, strlen(text), why, sizeof why);
+    CHECK(doc != NULL);
+    CHECK_INT_EQ(hb_json_check_fields(doc, outer, 2, &e), 1);
+    CHECK_STR_EQ(pointer(&e, 0), "/flag");
+    const json_t *items = json_object_get(doc, "items");
+    CHECK_INT_EQ(hb_json_check_fields_at(json_array_get(items, 0), inner, 1, "/items/0", &e), 0);
+    CHECK_INT_EQ(hb_json_check_fields_at(json_array_get(items, 1), inner, 1, "/items/1", &e), 2);
+    CHECK_STR_EQ(pointer(&e, 1), "/items/1/n");
+    CHECK_STR_EQ(pointer(&e, 2), "/items/1/x");
+    hb_field_errors_dispose(&e);
+    json_decref(doc);
+    const char *bad[] = { "{\"items\": []}", "{\"items\": [1]}", "{\"items\": {}}",
+                          "{\"items\": [{}, {}, {}]}" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        doc = hb_json_parse_object(bad[i], strlen(bad[i]), why, sizeof why);
+        CHECK_MSG(hb_json_check_fields(doc, outer, 2, &e) == 1, "%s", bad[i]);
+        CHECK_CONTAINS(pointer(&e, 0), "/items");
+        hb_field_errors_dispose(&e);
+        json_decref(doc);
+    }
+}
+
 TEST(http__json_pointers_escape_names)
 {
     char out[32];

@@ -12,8 +12,13 @@
 #include "core/accounts.h"
 #include "harness.h"
 #include "registry/fixture.h"
+#include "healthybay/date.h"
 #include "server/routes.h"
+#include "blood_fixture.h"
+#include "settle/settlement.h"
+#include "settle_world.h"
 #include "support.h"
+#include "vaccine_world.h"
 
 /* Roles in hb_role order; each cell string: authority caller on (own org, same jurisdiction,
  * other jurisdiction), "/", hospital caller on the same three. */
@@ -24,6 +29,25 @@
 #define ADMINS                                                                      \
     {                                                                               \
         "YYN/YNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" \
+    }
+/* Settlement: only reporters act for their organisation's payers and providers. */
+#define REPORTERS(cells)                                                        \
+    {                                                                           \
+        "NNN/NNN", "NNN/NNN", cells, "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" \
+    }
+#define REPORTERS_AUDITORS(cells)                                           \
+    {                                                                       \
+        "NNN/NNN", "NNN/NNN", cells, "NNN/NNN", "NNN/NNN", cells, "NNN/NNN" \
+    }
+#define BLOOD_BANKS(cells)                                                      \
+    {                                                                           \
+        "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", cells, "NNN/NNN", "NNN/NNN" \
+    }
+
+/* Vaccination records: clinicians work with persons' records. */
+#define CLINICIANS(cells)                                                       \
+    {                                                                           \
+        "NNN/NNN", "NNN/NNN", "NNN/NNN", cells, "NNN/NNN", "NNN/NNN", "NNN/NNN" \
     }
 
 #define EPIDEMIOLOGISTS_SHARE                                                       \
@@ -101,6 +125,46 @@ static const struct {
       { "NNN/NNN", "YYY/YNN", "YYY/YNN", "NNN/NNN", "NNN/NNN", "NNN/NNN", "NNN/NNN" } },
     { "GET", "/api/v1/registry/accreditations", EVERYONE },
     { "GET", "/api/v1/registry/fhir", EVERYONE },
+    /* Claims (the object: the target organisation's provider's claim, or for deciding one
+     * charged to its payer): each organisation its own, never another's, across no border. A
+     * list is everyone's own part of it. */
+    { "POST", "/api/v1/claims", REPORTERS("YNN/YNN") },
+    { "GET", "/api/v1/claims", REPORTERS("YYY/YYY") },
+    { "GET", "/api/v1/claims/{claim}", REPORTERS("YNN/YNN") },
+    { "POST", "/api/v1/claims/{claim}/adjudication", REPORTERS("YNN/YNN") },
+    { "POST", "/api/v1/claims/{claim}/reversal", REPORTERS("YNN/YNN") },
+    /* A voucher is the scheme's (hk-dh acts for it); hk-qmh is no service point. */
+    { "GET", "/api/v1/vouchers/{holder}", REPORTERS("YYY/NNN") },
+    { "GET", "/api/v1/vouchers/{holder}/statement", REPORTERS("YYY/NNN") },
+    /* The run belongs to the whole area: authorities only. Statements: the target's payer's. */
+    { "POST", "/api/v1/settlement/runs", REPORTERS("YYY/NNN") },
+    { "GET", "/api/v1/settlement/runs/{period}", REPORTERS_AUDITORS("YYY/NNN") },
+    { "GET", "/api/v1/settlement/runs/{period}/statements/{payer}", REPORTERS_AUDITORS("YYY/YNN") },
+    /* Rare blood. A registry is a blood centre's own, and neither caller here is one: the policy
+     * lets a blood bank at its own organisation through, then the module refuses (403).
+     * tests/server/test_blood.c runs a blood centre's roles against these routes. */
+    { "POST", "/api/v1/blood/donors", BLOOD_BANKS("NNN/NNN") },
+    { "GET", "/api/v1/blood/donors", BLOOD_BANKS("NNN/NNN") },
+    { "POST", "/api/v1/blood/units", BLOOD_BANKS("NNN/NNN") },
+    { "GET", "/api/v1/blood/units", BLOOD_BANKS("NNN/NNN") },
+    /* Any blood bank searches every jurisdiction's registry, and makes requests anywhere. */
+    { "GET", "/api/v1/blood/search", BLOOD_BANKS("YYY/YYY") },
+    { "GET", "/api/v1/blood/requests", BLOOD_BANKS("YYY/YYY") },
+    { "POST", "/api/v1/blood/requests", BLOOD_BANKS("YYY/YYY") },
+    /* A request is seen and stepped by its parties only: here, a request the target made. */
+    { "GET", "/api/v1/blood/requests/{request}", BLOOD_BANKS("YNN/YNN") },
+    { "GET", "/api/v1/blood/requests/{request}/events", BLOOD_BANKS("YNN/YNN") },
+    { "POST", "/api/v1/blood/requests/{request}/events", BLOOD_BANKS("YNN/YNN") },
+    /* Vaccination (the object: a dose given in the target's jurisdiction; the record of the
+     * person the target organisation vaccinated there, a resident). Doses are recorded at home;
+     * a record is read by its jurisdiction's authority and by the site that recorded it (the
+     * sharing across the border is tests/server/test_vaccine.c's); a certificate is an
+     * authority's act; coverage is an aggregate; anyone verifies. */
+    { "POST", "/api/v1/vaccinations", REPORTERS("YYN/YYN") },
+    { "GET", "/api/v1/vaccinations/status", CLINICIANS("YYN/YNN") },
+    { "GET", "/api/v1/vaccinations/coverage", EPIDEMIOLOGISTS_SHARE },
+    { "POST", "/api/v1/vaccinations/certificates", CLINICIANS("YYN/NNN") },
+    { "POST", "/api/v1/vaccinations/certificates/verification", EVERYONE },
 };
 
 typedef struct target {
@@ -150,6 +214,115 @@ static void registry_request_for(const hb_route *r, const target *t, int serial,
         snprintf(path, 256, "%s?resources=Organization", p);
     else
         snprintf(path, 256, "%s", p); /* expiring, accreditations */
+}
+
+/* Settlement requests on target t: a claim of t's provider, one charged to t's payer (from
+ * GD-HKUSZH for the HK resident HM1, or HK-KWH for the GD resident GM1: both paid), a voucher
+ * of the scheme, t's payer's statement of the period settled in the world. */
+static bool settle_request_for(hb_test_world *w, const hb_route *r, const target *t, int serial,
+                               char *path, char *body)
+{
+    const char *p = r->pattern, *payer = hb_test_settle_payer(t->org);
+    bool gd = strcmp(t->jurisdiction, "GD") == 0;
+    char episode[32];
+    snprintf(episode, sizeof episode, "M-%d", serial);
+    if (strcmp(p, "/api/v1/claims") == 0 && strcmp(r->method, "POST") == 0) {
+        const char *provider = hb_test_settle_provider(t->org);
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512,
+                 "{\"provider\": \"%s\", \"episode\": \"%s\", \"patient\": \"%s\","
+                 " \"payer\": \"MO-SSM\", \"currency\": \"%s\", \"service_date\": \"%s\","
+                 " \"items\": [{\"code\": \"c\", \"category\": \"outpatient\", \"quantity\": 1,"
+                 " \"unit_minor\": 10000}]}",
+                 provider, episode, gd ? "HM1" : "GM1", gd ? "CNY" : "HKD", hb_test_settle_day(1));
+    } else if (strcmp(p, "/api/v1/claims") == 0) {
+        snprintf(path, 256, "%s", p);
+    } else if (strcmp(p, "/api/v1/claims/{claim}") == 0) {
+        snprintf(path, 256, "/api/v1/claims/%lld",
+                 (long long)hb_test_settle_claim(w, hb_test_settle_provider(t->org), episode,
+                                                 gd ? "HM1" : "GM1", "MO-SSM", false));
+    } else if (strncmp(p, "/api/v1/claims/{claim}/", 23) == 0) {
+        bool reversal = strcmp(p + 23, "reversal") == 0;
+        int64_t id = hb_test_settle_claim(w, gd ? "HK-KWH" : "GD-HKUSZH", episode,
+                                          gd ? "GM1" : "HM1", payer, reversal);
+        snprintf(path, 256, "/api/v1/claims/%lld/%s", (long long)id, p + 23);
+        if (reversal)
+            snprintf(body, 512, "{\"reason\": \"matrix\"}");
+    } else if (strcmp(p, "/api/v1/vouchers/{holder}") == 0) {
+        snprintf(path, 256, "/api/v1/vouchers/HM1");
+    } else if (strcmp(p, "/api/v1/vouchers/{holder}/statement") == 0) {
+        snprintf(path, 256, "/api/v1/vouchers/HM1/statement");
+    } else if (strcmp(p, "/api/v1/settlement/runs") == 0) {
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512, "{\"period\": \"2024-01\"}");
+    } else if (strcmp(p, "/api/v1/settlement/runs/{period}") == 0) {
+        snprintf(path, 256, "/api/v1/settlement/runs/2024-01");
+    } else if (strcmp(p, "/api/v1/settlement/runs/{period}/statements/{payer}") == 0) {
+        snprintf(path, 256, "/api/v1/settlement/runs/2024-01/statements/%s", payer);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* Rare blood: uploads as the caller's own registry; a search of the target's jurisdiction; a new
+ * request for a unit there; a request the target made (shown, its history, cancelled). */
+static void blood_request_for(hb_test_world *w, const hb_route *r, const target *t, char *path,
+                              char *body)
+{
+    const char *p = r->pattern;
+    bool post = strcmp(r->method, "POST") == 0;
+    if (strcmp(p, "/api/v1/blood/search") == 0) {
+        snprintf(path, 256, "%s?abo=O&rhd=neg&jurisdictions=%s", p, t->jurisdiction);
+    } else if (strstr(p, "{request}")) {
+        int64_t id = hb_test_blood_request(w, t->org, t->jurisdiction);
+        snprintf(path, 256, "/api/v1/blood/requests/%lld%s", (long long)id,
+                 strstr(p, "/events") ? "/events" : "");
+        if (post)
+            snprintf(body, 512, "{\"action\": \"cancel\"}");
+    } else {
+        snprintf(path, 256, "%s", p);
+        if (post && strcmp(p, "/api/v1/blood/requests") == 0)
+            snprintf(body, 512, "{\"din\": \"%s\", \"abo\": \"O\", \"rhd\": \"neg\"}",
+                     hb_test_blood_unit(t->jurisdiction, 1));
+        else if (post)
+            snprintf(body, 512, "%s",
+                     strstr(p, "donors") ? "local_ref,abo,rhd,eligible\nX-1,O,neg,yes\n"
+                                         : "din,component,storage,abo,rhd,expiry\n");
+    }
+}
+
+/* Vaccination requests on target t (tests/server/vaccine_world.h): a new dose given in t's
+ * jurisdiction, the person t's organisation vaccinated, coverage of t's jurisdiction. */
+static bool vaccine_request_for(const hb_route *r, const target *t, int serial, char *path,
+                                char *body)
+{
+    const char *p = r->pattern, *person = hb_test_vaccine_person(t->org);
+    if (strcmp(p, "/api/v1/vaccinations") == 0) {
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512,
+                 "{\"doses\": [{\"person\": \"MATRIX-%d\", \"residence\": \"%s\","
+                 " \"product\": \"CoronaVac\", \"dose_number\": 1, \"series_doses\": 2,"
+                 " \"date\": \"2021-06-01\", \"administered_in\": \"%s\", \"site\": \"M\"}]}",
+                 serial, t->jurisdiction, t->jurisdiction);
+    } else if (strcmp(p, "/api/v1/vaccinations/status") == 0) {
+        snprintf(path, 256, "%s?person=%s&under=HK&on=2021-08-20", p, person);
+    } else if (strcmp(p, "/api/v1/vaccinations/coverage") == 0) {
+        snprintf(path, 256, "%s?administered_in=%s&from=2021-06-01&to=2021-06-30", p,
+                 t->jurisdiction);
+    } else if (strcmp(p, "/api/v1/vaccinations/certificates") == 0) {
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512,
+                 "{\"person\": \"%s\", \"family_name\": \"Chan\", \"given_name\": \"Tai Man\","
+                 " \"dob\": \"1980-01-02\", \"qr\": \"none\"}",
+                 person);
+    } else if (strcmp(p, "/api/v1/vaccinations/certificates/verification") == 0) {
+        snprintf(path, 256, "%s", p);
+        snprintf(body, 512, "{\"certificate\": \"HC1:NCF\"}");
+    } else {
+        return false;
+    }
+    return true;
 }
 
 /* The request exercising route r on object t: path and body into the buffers. */
@@ -213,7 +386,10 @@ static void request_for(hb_test_world *w, const hb_route *r, const target *t, in
         snprintf(path, 256, "/api/v1/bulletins/2019-03-10?jurisdiction=%s", t->jurisdiction);
     else if (strncmp(p, "/api/v1/registry/", 17) == 0)
         registry_request_for(r, t, serial, path, body);
-    else
+    else if (strncmp(p, "/api/v1/blood/", 14) == 0)
+        blood_request_for(w, r, t, path, body);
+    else if (!settle_request_for(w, r, t, serial, path, body) &&
+             !vaccine_request_for(r, t, serial, path, body))
         hb_test_fail(__FILE__, __LINE__, "add a request for %s %s to the matrix", r->method, p);
 }
 
@@ -232,8 +408,15 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
     hb_test_world w;
     hb_test_world_start(&w);
     hb_test_world_surveillance(&w);
+    hb_test_blood_start(&w);
     fx_load_all(w.db);
     static const char *const csv[] = { "Content-Type: text/csv", NULL };
+    hb_test_settle_world(&w);
+    hb_test_vaccine_world(&w);
+    hb_settle_caller settler;
+    hb_settle_caller_init(&settler);
+    hb_settlement_result run;
+    CHECK_OK(hb_settlement_run(&run, w.db, &settler, hb_date_from_ymd(2024, 1, 1)));
     static const char *const callers[2] = { "hk-dh", "hk-qmh" };
     static const target targets[2][3] = {
         { { "hk-dh", "HK" }, { "hk-qmh", "HK" }, { "gd-szh", "GD" } },
@@ -255,7 +438,7 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
                     hb_test_response res;
                     hb_test_call(&w, &res, routes[i].method, path, tokens[k][role],
                                  body[0] ? body : NULL,
-                                 routes[i].media == HB_MEDIA_CSV ? csv : NULL);
+                                 (routes[i].media & HB_MEDIA_JSON) ? NULL : csv);
                     bool want = cells_for(&routes[i], (hb_role)role)[k * 4 + t] == 'Y';
                     bool allowed = res.status >= 200 && res.status < 300;
                     CHECK_MSG(allowed == want &&
@@ -274,7 +457,7 @@ TEST(matrix__every_role_on_every_route_in_every_jurisdiction)
         request_for(&w, &routes[i], &targets[0][0], serial++, path, body);
         hb_test_response res;
         hb_test_call(&w, &res, routes[i].method, path, NULL, body[0] ? body : NULL,
-                     routes[i].media == HB_MEDIA_CSV ? csv : NULL);
+                     (routes[i].media & HB_MEDIA_JSON) ? NULL : csv);
         CHECK_INT_EQ(res.status, routes[i].access == HB_ACCESS_PUBLIC ? 200 : 401);
         hb_test_response_dispose(&res);
     }

@@ -125,6 +125,37 @@ TEST(surveil__counts_are_checked_whole_then_stored_with_revisions)
     CHECK_INT_EQ(r.status, 400);
     hb_test_response_dispose(&r);
 
+    /* The same rows as a text/csv body: the format of `healthybay ingest`, errors by line. */
+    static const char *const csv[] = { "Content-Type: text/csv; charset=utf-8", NULL };
+    hb_test_call(&w, &r, "POST", "/api/v1/surveillance/counts", reporter,
+                 "date,region,disease,measure,value\n"
+                 "2024-01-21,810000,influenza,positives,600\n"
+                 "2024-01-28,810000,influenza,positives,612\n",
+                 csv);
+    CHECK_INT_EQ(r.status, 201);
+    CHECK_INT_EQ(num(r.json, "inserted"), 2);
+    hb_test_response_dispose(&r);
+    hb_test_call(&w, &r, "POST", "/api/v1/surveillance/counts", reporter,
+                 "date,region,disease,measure,value\n"
+                 "2024-02-04,810000,influenza,positives,1\n"
+                 "2024-02-11,810000,influenza,positives,-1\n",
+                 csv);
+    CHECK_INT_EQ(r.status, 422);
+    json_t *e = json_array_get(json_object_get(r.json, "errors"), 0);
+    CHECK_INT_EQ(num(e, "line"), 3);
+    CHECK_STR_EQ(str(e, "field"), "value");
+    CHECK_INT_EQ(json_array_size(json_object_get(r.json, "errors")), 1);
+    hb_test_response_dispose(&r);
+    hb_test_call(&w, &r, "POST", "/api/v1/surveillance/counts", reporter, "region,value\n", csv);
+    CHECK_INT_EQ(r.status, 422);
+    hb_test_response_dispose(&r);
+    static const char *const xml[] = { "Content-Type: application/xml", NULL };
+    hb_test_call(&w, &r, "POST", "/api/v1/surveillance/counts", reporter, "<rows/>", xml);
+    CHECK_INT_EQ(r.status, 415);
+    CHECK(strstr(r.body, "application/json or text/csv") != NULL);
+    hb_test_response_dispose(&r);
+    CHECK_INT_EQ(hb_test_count(&w, "SELECT COUNT(*) FROM hb_counts"), before + 2);
+
     CALL(&w, &r, "GET", "/api/v1/surveillance/series?region=810000", epi, NULL);
     CHECK_INT_EQ(r.status, 400);
     hb_test_response_dispose(&r);

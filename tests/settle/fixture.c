@@ -46,27 +46,20 @@ static const char rates[] = "kind,base,quote,valid_from,rate,source\n"
                             "ehcv-factor,CNY,HKD,2024-04-01,1.0850,test fixture\n"
                             "ehcv-factor,CNY,HKD,2024-05-01,1.0840,test fixture\n";
 
-typedef struct load_job {
-    const char *kind, *text;
-    hb_settle_load_report report;
-} load_job;
-
-static int load_in_tx(hb_store *s, void *payload)
-{
-    load_job *j = payload;
-    if (strcmp(j->kind, "rates") == 0)
-        return hb_rates_import(s, "fixture.csv", j->text, strlen(j->text), false, &j->report);
-    return hb_settle_reference_load(s, j->kind, "fixture.csv", j->text, strlen(j->text), false,
-                                    &j->report);
-}
-
 void fixture_load(hb_store *s, const char *kind, const char *text)
 {
-    load_job j = { kind, text, { 0 } };
-    int rc = hb_settle__in_transaction(s, load_in_tx, &j);
+    hb_settle_load_report report = { 0 };
+    CHECK_OK(hb_store_begin(s));
+    int rc =
+        strcmp(kind, "rates") == 0
+            ? hb_rates_import(s, "fixture.csv", text, strlen(text), false, &report)
+            : hb_settle_reference_load(s, kind, "fixture.csv", text, strlen(text), false, &report);
+    if (rc < 0)
+        hb_store_rollback(s);
     CHECK_MSG(rc == 0, "loading %s: %s\n%s", kind, hb_error_last(),
-              j.report.errors ? j.report.errors : "");
-    hb_settle__load_report_dispose(&j.report);
+              report.errors ? report.errors : "");
+    CHECK_OK(hb_store_commit(s));
+    hb_settle__load_report_dispose(&report);
 }
 
 /* HKD->CNY 0.9150 and HKD->MOP 1.0300 every Wednesday from 28 February to 3 July 2024. */

@@ -1,8 +1,11 @@
 /* Tests for settle/claims.c, import.c, adjudicate.c with an insurer's rules. */
+#include <stdio.h>
 #include <string.h>
 
+#include "core/accounts.h"
 #include "fixture.h"
 #include "harness.h"
+#include "settle/rules.h"
 #include "settle/ledger.h"
 
 static hb_claim_decision decide(hb_store *s, int64_t id, const char *day)
@@ -13,32 +16,23 @@ static hb_claim_decision decide(hb_store *s, int64_t id, const char *day)
     return d;
 }
 
-TEST(settle__claim_duplicates_and_idempotency_keys)
+TEST(settle__claim_duplicates)
 {
     hb_store *s = fixture_open();
     hb_claim_item it[] = { { "consult", "outpatient", 1, 50000 } };
     hb_claim c = { "GD-HKUSZH", "EP-1", "H1", "HK-INS", "CNY", fixture_date("2024-03-01"),
                    false,       it,     1 };
     hb_settle_caller caller = fixture_caller("2024-03-02");
-    caller.idempotency_key = "k-1";
     int64_t id, again;
     bool existing;
     CHECK_OK(hb_claim_submit(&id, &existing, s, &caller, &c));
     CHECK(!existing);
-    CHECK_OK(hb_claim_submit(&again, &existing, s, &caller, &c)); /* replayed key */
-    CHECK(existing);
-    CHECK_INT_EQ(again, id);
-    caller.idempotency_key = NULL;
-    CHECK_OK(hb_claim_submit(&again, &existing, s, &caller, &c)); /* same claim, no key */
+    CHECK_OK(hb_claim_submit(&again, &existing, s, &caller, &c)); /* the same claim again */
     CHECK(existing);
     CHECK_INT_EQ(again, id);
     it[0].unit_minor = 50001;
     CHECK_FAILS(hb_claim_submit(&again, &existing, s, &caller, &c), HB_ECONFLICT, "duplicate");
-    caller.idempotency_key = "k-1"; /* the same key for a different request */
-    CHECK_FAILS(hb_claim_submit(&again, &existing, s, &caller, &c), HB_ECONFLICT,
-                "already used for a different request");
     /* Bad claims are refused before anything is written. */
-    caller.idempotency_key = NULL;
     c.episode = "EP-2";
     c.currency = "HKD";
     CHECK_FAILS(hb_claim_submit(&again, &existing, s, &caller, &c), HB_EINVAL, "charges in CNY");
@@ -49,10 +43,65 @@ TEST(settle__claim_duplicates_and_idempotency_keys)
     c.service_date = fixture_date("2024-03-09");
     CHECK_FAILS(hb_claim_submit(&again, &existing, s, &caller, &c), HB_EINVAL, "future");
     hb_table *t;
-    hb_claim_filter f = { NULL, NULL, NULL, NULL };
-    CHECK_OK(hb_claims_list(s, &f, &t));
+    hb_claim_filter f = { 0 };
+    CHECK_OK(hb_claims_list(s, &f, HB_MONEY_DECIMAL, &t));
     CHECK_INT_EQ(hb_table_row_count(t), 1);
     hb_table_free(t);
+    hb_store_close(s);
+}
+
+static int audited;
+static char audited_object[64], audited_where[4];
+
+static int record_audit(hb_store *store, const char *action, const char *object,
+                        const char *jurisdiction)
+{
+    CHECK(hb_store_in_transaction(store));
+    CHECK_STR_EQ(action, "claim.submit");
+    snprintf(audited_object, sizeof audited_object, "%s", object);
+    snprintf(audited_where, sizeof audited_where, "%s", jurisdiction ? jurisdiction : "");
+    audited++;
+    return 0;
+}
+
+static int refuse_audit(hb_store *store, const char *action, const char *object,
+                        const char *jurisdiction)
+{
+    (void)store, (void)action, (void)object, (void)jurisdiction;
+    return hb_error_set(HB_ERROR, "the audit log is unavailable");
+}
+
+/* A write joins the caller's open transaction (the HTTP server's, which audits it); otherwise it
+ * makes its own and calls caller->audit in it, so the write and its entry commit together. */
+TEST(settle__writes_join_the_callers_transaction_or_audit_in_their_own)
+{
+    hb_store *s = fixture_open();
+    hb_claim_item it[] = { { "consult", "outpatient", 1, 50000 } };
+    hb_claim c = { "GD-HKUSZH", "EP-1", "H1", "HK-INS", "CNY", fixture_date("2024-03-01"),
+                   false,       it,     1 };
+    hb_settle_caller caller = fixture_caller("2024-03-02");
+    caller.audit = record_audit;
+    int64_t id;
+    bool existing;
+    CHECK_OK(hb_claim_submit(&id, &existing, s, &caller, &c));
+    CHECK_INT_EQ(audited, 1);
+    char want[64];
+    snprintf(want, sizeof want, "claim/%lld", (long long)id);
+    CHECK_STR_EQ(audited_object, want);
+    CHECK_STR_EQ(audited_where, "GD"); /* the provider's jurisdiction: the provider acts */
+    CHECK_OK(hb_claim_submit(&id, &existing, s, &caller, &c));
+    CHECK(existing);
+    CHECK_INT_EQ(audited, 1); /* nothing written, nothing audited */
+    c.episode = "EP-2";
+    CHECK_OK(hb_store_begin(s));
+    CHECK_OK(hb_claim_submit(&id, &existing, s, &caller, &c));
+    CHECK(hb_store_in_transaction(s));
+    CHECK_INT_EQ(audited, 1); /* the owner of the transaction audits */
+    CHECK_OK(hb_store_rollback(s));
+    CHECK_INT_EQ(fixture_scalar(s, "SELECT COUNT(*) FROM hb_settle_claims"), 1);
+    caller.audit = refuse_audit; /* no entry, no write */
+    CHECK_FAILS(hb_claim_submit(&id, &existing, s, &caller, &c), HB_ERROR, "audit");
+    CHECK_INT_EQ(fixture_scalar(s, "SELECT COUNT(*) FROM hb_settle_claims"), 1);
     hb_store_close(s);
 }
 
@@ -77,7 +126,7 @@ TEST(settle__insurer_rules_copay_limits_conversion)
     CHECK_INT_EQ(d.copay_minor, 10000);
     CHECK_INT_EQ(d.approved_minor, 40000 + 91500);
     hb_table *t;
-    CHECK_OK(hb_claim_items(s, id, &t));
+    CHECK_OK(hb_claim_items(s, id, HB_MONEY_DECIMAL, &t));
     CHECK_STR_EQ(hb_table_cell(t, 1, 6), "915.00");
     CHECK_CONTAINS(hb_table_cell(t, 1, 8), "limit");
     CHECK_STR_EQ(hb_table_cell(t, 2, 6), "0.00");
@@ -167,8 +216,8 @@ TEST(settle__claims_import_whole_file)
     CHECK(r.nerrors >= 5);
     hb_claims_import_report_dispose(&r);
     hb_table *t;
-    hb_claim_filter f = { NULL, NULL, NULL, NULL };
-    CHECK_OK(hb_claims_list(s, &f, &t));
+    hb_claim_filter f = { 0 };
+    CHECK_OK(hb_claims_list(s, &f, HB_MONEY_DECIMAL, &t));
     CHECK_INT_EQ(hb_table_row_count(t), 0);
     hb_table_free(t);
     static const char good[] =
@@ -185,9 +234,52 @@ TEST(settle__claims_import_whole_file)
     CHECK_INT_EQ(r.submitted, 0);
     CHECK_INT_EQ(r.unchanged, 2);
     hb_claims_import_report_dispose(&r);
-    CHECK_OK(hb_claims_list(s, &f, &t));
+    CHECK_OK(hb_claims_list(s, &f, HB_MONEY_DECIMAL, &t));
     CHECK_INT_EQ(hb_table_row_count(t), 2);
     CHECK_STR_EQ(hb_table_cell(t, 0, 7), "3000.00");
     hb_table_free(t);
+    hb_store_close(s);
+}
+
+/* The organisations acting for payers and providers: the policy's link to the accounts. */
+TEST(settle__organisations_act_for_participants_of_their_jurisdiction)
+{
+    hb_store *s = fixture_open();
+    hb_org hk = { .kind = HB_ORG_INSURER }, gd = { .kind = HB_ORG_HOSPITAL };
+    snprintf(hk.code, sizeof hk.code, "hk-ins");
+    snprintf(hk.name, sizeof hk.name, "Test insurer");
+    snprintf(hk.jurisdiction, sizeof hk.jurisdiction, "HK");
+    snprintf(gd.code, sizeof gd.code, "gd-hkusz");
+    snprintf(gd.name, sizeof gd.name, "HKU-Shenzhen Hospital");
+    snprintf(gd.jurisdiction, sizeof gd.jurisdiction, "GD");
+    CHECK_OK(hb_org_create(s, &hk));
+    CHECK_OK(hb_org_create(s, &gd));
+    fixture_load(s, "payer-orgs", "payer,org\nHK-INS,hk-ins\n");
+    fixture_load(s, "provider-orgs", "provider,org\nGD-HKUSZH,gd-hkusz\n");
+    hb_settle_party p;
+    CHECK_OK(hb_settle_party_get(s, "payer", "HK-INS", &p));
+    CHECK_STR_EQ(p.org, "hk-ins");
+    CHECK_STR_EQ(p.jurisdiction, "HK");
+    CHECK_STR_EQ(p.currency, "HKD");
+    CHECK_OK(hb_settle_party_get(s, "provider", "HK-QMH", &p));
+    CHECK_STR_EQ(p.org, ""); /* nobody acts for it */
+    CHECK_FAILS(hb_settle_party_get(s, "provider", "NOBODY", &p), HB_ENOTFOUND, "NOBODY");
+    bool serves;
+    CHECK_OK(hb_settle_org_serves_vouchers(s, "gd-hkusz", fixture_date("2024-03-01"), &serves));
+    CHECK(serves); /* GD-HKUSZH is a designated service point */
+    CHECK_OK(hb_settle_org_serves_vouchers(s, "gd-hkusz", fixture_date("2015-01-01"), &serves));
+    CHECK(!serves); /* not yet then */
+    CHECK_OK(hb_settle_org_serves_vouchers(s, "hk-ins", fixture_date("2024-03-01"), &serves));
+    CHECK(!serves);
+    /* An organisation of GD may not act for an HK payer: refused whole, nothing written. */
+    hb_settle_load_report r;
+    const char *bad = "payer,org\nGD-FUND,gd-hkusz\nHK-EHCV,gd-hkusz\n";
+    CHECK_OK(hb_store_begin(s));
+    CHECK_FAILS(hb_settle_reference_load(s, "payer-orgs", "orgs.csv", bad, strlen(bad), false, &r),
+                HB_EINVAL, "HK-EHCV is in HK but organisation gd-hkusz is in GD");
+    hb_settle__load_report_dispose(&r);
+    CHECK_OK(hb_store_rollback(s));
+    CHECK_OK(hb_settle_party_get(s, "payer", "GD-FUND", &p));
+    CHECK_STR_EQ(p.org, "");
     hb_store_close(s);
 }

@@ -6,22 +6,15 @@
 #include "settle/ledger.h"
 #include "settle/request.h"
 
-typedef struct post_job {
-    hb_ledger_transfer t;
-    int64_t id;
-} post_job;
-
-static int post_in_tx(hb_store *s, void *payload)
-{
-    post_job *j = payload;
-    return hb_ledger_post(&j->id, s, &j->t);
-}
-
 static int post(hb_store *s, hb_ledger_entry *e, size_t n, int64_t *id)
 {
-    post_job j = { { "claim", 19800, "test", "test transfer", 0, e, n }, 0 };
-    int rc = hb_settle__in_transaction(s, post_in_tx, &j);
-    *id = j.id;
+    hb_ledger_transfer t = { "claim", 19800, "test", "test transfer", 0, e, n };
+    CHECK_OK(hb_store_begin(s));
+    int rc = hb_ledger_post(id, s, &t);
+    if (rc < 0)
+        hb_store_rollback(s);
+    else
+        CHECK_OK(hb_store_commit(s));
     return rc;
 }
 

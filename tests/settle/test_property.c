@@ -156,7 +156,7 @@ static void settle_month(hb_store *s, int month, uint64_t seed)
                  sum);
     hb_table *t;
     hb_statement_check check;
-    CHECK_OK(hb_settlement_statement(s, period, NULL, &t, &check));
+    CHECK_OK(hb_settlement_statement(s, period, NULL, HB_MONEY_DECIMAL, &t, &check));
     CHECK_MSG(check.mismatches == 0, "seed %llu %s: statements do not reconcile",
               (unsigned long long)seed, period);
     CHECK_INT_EQ(check.lines, 2 * a.claims);

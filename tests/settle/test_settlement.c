@@ -56,7 +56,7 @@ TEST(settle__settlement_nets_three_jurisdictions)
      * 1,800.00; MOP: HK-INS pays MO-SSM 800.00 and GD-FUND pays MO-SSM 450.00. */
     CHECK_INT_EQ(r.instructions, 5);
     hb_table *t;
-    CHECK_OK(hb_settlement_instructions(s, "2024-03", &t));
+    CHECK_OK(hb_settlement_instructions(s, "2024-03", HB_MONEY_DECIMAL, &t));
     CHECK_INT_EQ(hb_table_row_count(t), 5);
     CHECK_STR_EQ(hb_table_cell(t, 0, 2), "HK-INS");
     CHECK_STR_EQ(hb_table_cell(t, 0, 3), "GD-HSA");
@@ -75,11 +75,11 @@ TEST(settle__settlement_nets_three_jurisdictions)
     CHECK_INT_EQ(fixture_scalar(s, "SELECT COUNT(*) FROM hb_settle_transfers"), transfers);
     /* Statements reconcile from claims to payments, for each payer and for all. */
     hb_statement_check check;
-    CHECK_OK(hb_settlement_statement(s, "2024-03", NULL, &t, &check));
+    CHECK_OK(hb_settlement_statement(s, "2024-03", NULL, HB_MONEY_DECIMAL, &t, &check));
     CHECK_INT_EQ(check.lines, 10);
     CHECK_INT_EQ(check.mismatches, 0);
     hb_table_free(t);
-    CHECK_OK(hb_settlement_statement(s, "2024-03", "GD-FUND", &t, &check));
+    CHECK_OK(hb_settlement_statement(s, "2024-03", "GD-FUND", HB_MONEY_DECIMAL, &t, &check));
     CHECK_INT_EQ(check.mismatches, 0);
     CHECK_INT_EQ(check.lines, 2);
     hb_table_free(t);
@@ -90,8 +90,8 @@ TEST(settle__settlement_nets_three_jurisdictions)
     hb_claim_decision d;
     CHECK_FAILS(hb_claim_adjudicate(&d, s, &back, late), HB_ECONFLICT, "settled period");
     CHECK_FAILS(hb_claim_reverse(&d, s, &c, 1, "oops"), HB_ECONFLICT, "settled");
-    CHECK_FAILS(hb_settlement_statement(s, "2024-02", NULL, &t, &check), HB_ENOTFOUND,
-                "not settled");
+    CHECK_FAILS(hb_settlement_statement(s, "2024-02", NULL, HB_MONEY_DECIMAL, &t, &check),
+                HB_ENOTFOUND, "not settled");
     /* And the ledger is sound after all of it. */
     hb_ledger_check lc;
     CHECK_OK(hb_ledger_verify(&lc, s));

@@ -120,7 +120,7 @@ TEST(settle__voucher_use_at_gba_service_points)
     CHECK_OK(hb_claim_submit(&id, &existing, s, &caller, &c));
     CHECK_FAILS(hb_claim_adjudicate(&d, s, &caller, id), HB_ENOTFOUND, "2024-06");
     hb_table *t;
-    CHECK_OK(hb_voucher_statement(s, "E1", &t));
+    CHECK_OK(hb_voucher_statement(s, "E1", HB_MONEY_DECIMAL, &t));
     CHECK_INT_EQ(hb_table_row_count(t), 2);
     CHECK_STR_EQ(hb_table_cell(t, 1, 6), "1.0870");
     CHECK_STR_EQ(hb_table_cell(t, 1, 8), "1696.00");

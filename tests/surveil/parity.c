@@ -48,12 +48,39 @@ void parity_params(hb_surveil_params *p, const char *config)
     CHECK_MSG(found, "no configuration %s", config);
 }
 
+/* The input files, loaded once per test (each test is its own process). */
+#define INPUTS_MAX 16
+static struct {
+    char dataset[64];
+    fixture *f;
+} inputs[INPUTS_MAX];
+
+static fixture *input(const char *dataset)
+{
+    size_t i = 0;
+    for (; i < INPUTS_MAX && inputs[i].f; i++)
+        if (strcmp(inputs[i].dataset, dataset) == 0)
+            return inputs[i].f;
+    CHECK(i < INPUTS_MAX);
+    char file[128];
+    snprintf(file, sizeof file, "surveillance/input_%s.csv", dataset);
+    snprintf(inputs[i].dataset, sizeof inputs[i].dataset, "%s", dataset);
+    inputs[i].f = fixture_load(file);
+    return inputs[i].f;
+}
+
+static void free_inputs(void)
+{
+    for (size_t i = 0; i < INPUTS_MAX; i++) {
+        fixture_free(inputs[i].f);
+        inputs[i].f = NULL;
+    }
+}
+
 /* Load one series of an input file. */
 static void load_series(series *s, const char *dataset, const char *name)
 {
-    char file[128];
-    snprintf(file, sizeof file, "surveillance/input_%s.csv", dataset);
-    fixture *t = fixture_load(file);
+    fixture *t = input(dataset);
     const double *count = fixture_col(t, "count");
     const double *pop = fixture_has(t, "population") ? fixture_col(t, "population") : NULL;
     memset(s, 0, sizeof *s);
@@ -69,7 +96,6 @@ static void load_series(series *s, const char *dataset, const char *name)
         s->population[s->length] = pop ? pop[r] : NAN;
         s->length++;
     }
-    fixture_free(t);
     CHECK(s->length > 1);
     s->has_population = pop != NULL;
     hb_date step = s->dates[1] - s->dates[0];
@@ -151,9 +177,7 @@ static void check_errors(const char *config, const hb_surveil_params *p, series 
         hb_surveil_series in = { s->length, s->dates, s->counts, NULL, s->freq };
         hb_surveil_work *w;
         CHECK_OK(hb_surveil_work_new(&w, s->length));
-        size_t from = hb_surveil_default_from(p, &in);
-        if (from < s->length - 104)
-            from = s->length - 104;
+        size_t from = (size_t)fixture_col(t, "from")[r] - 1;
         int rc = hb_surveil_detect(&res, w, &in, p, from, s->length);
         hb_surveil_work_free(w);
         CHECK_MSG(rc < 0, "R fails on %s/%s but healthybay does not", s->dataset, s->name);
@@ -185,6 +209,7 @@ void parity_run(const char *config)
     free(s);
     size_t rows = t->nrows;
     fixture_free(t);
+    free_inputs();
     CHECK_MSG(rows > 0, "fixture %s is empty", file);
     CHECK_MSG(tl.bad == 0,
               "%s: %zu values differ from R (%zu rows compared), e.g.\n  %s\n  %s\n  %s\n  %s",

@@ -109,3 +109,8 @@ TEST(parity__bayes_alt)
 {
     parity_run("bayes_alt");
 }
+
+TEST(parity__glrnb_full)
+{
+    parity_run("glrnb_full");
+}

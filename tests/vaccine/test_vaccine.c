@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "bulletin/bulletin.h"
+#include "core/accounts.h"
 #include "core/schema.h"
 #include "dcc/keys.h"
 #include "harness.h"
@@ -38,15 +39,43 @@ static hb_date day(const char *text)
 static const char header[] = "person,residence,product,manufacturer,dose_number,series_doses,"
                              "date,administered_in,site,region,lot\n";
 
-static void import_ok(hb_store *s, const char *rows, size_t expect)
+static const hb_vaccine_import_options at_2026 = { .today = 20454 }; /* 2026-01-01 */
+
+static int import_text(hb_store *s, const char *rows, const hb_vaccine_import_options *opt,
+                       hb_vaccine_import_report *r)
 {
     char text[4096];
     snprintf(text, sizeof text, "%s%s", header, rows);
+    return hb_vaccine_import(s, "doses.csv", text, strlen(text), opt, r);
+}
+
+/* Every listed problem's message, one per line. */
+static const char *problems_of(const hb_vaccine_import_report *r)
+{
+    static char out[8192];
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < r->nlisted && n < sizeof out; i++)
+        n += (size_t)snprintf(out + n, sizeof out - n, "%s\n", r->errors[i].message);
+    return out;
+}
+
+static void import_ok(hb_store *s, const char *rows, size_t expect)
+{
     hb_vaccine_import_report r;
-    int rc = hb_vaccine_import(s, "doses.csv", text, strlen(text), day("2026-01-01"), &r);
-    CHECK_MSG(rc == 0, "import failed: %s\n%s", hb_error_last(), hb_buf_cstr(&r.details));
-    CHECK_INT_EQ(r.rows, expect);
+    int rc = import_text(s, rows, &at_2026, &r);
+    CHECK_MSG(rc == 0, "import failed: %s\n%s", hb_error_last(), problems_of(&r));
+    CHECK_INT_EQ(r.inserted, expect);
     hb_vaccine_import_report_dispose(&r);
+}
+
+static size_t doses_stored(hb_store *s, const char *person)
+{
+    hb_vaccine_dose *doses;
+    size_t n;
+    CHECK_OK(hb_vaccine_doses_of(s, person, &doses, &n));
+    hb_free(doses);
+    return n;
 }
 
 static hb_vaccine_status status(hb_store *s, const char *person, const char *under, const char *on)
@@ -56,23 +85,22 @@ static hb_vaccine_status status(hb_store *s, const char *person, const char *und
     return st;
 }
 
-TEST(vaccine__import_checks_every_line_and_writes_all_or_nothing)
+TEST(vaccine__import_checks_every_field_and_writes_all_or_nothing)
 {
     hb_store *s = migrated();
-    char text[2048];
-    snprintf(text, sizeof text,
-             "%s" P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n"
-             "bad id,HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P2
-             ",HK,Sinovac,,1,2,2021-06-01,GD,Futian,440300,\n" P2
-             ",XX,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P3
-             ",MO,CoronaVac,ORG-100030215,1,2,2021-06-01,GD,Futian,440300,\n" P3
-             ",MO,CoronaVac,,1,2,2021-13-01,GD,Futian,440300,\n" P3
-             ",MO,CoronaVac,,1,2,2021-06-02,GD,Futian,820000,\n",
-             header);
     hb_vaccine_import_report r;
-    CHECK_FAILS(hb_vaccine_import(s, "doses.csv", text, strlen(text), day("2026-01-01"), &r),
-                HB_EINVAL, "6 bad lines, nothing imported");
-    const char *d = hb_buf_cstr(&r.details);
+    CHECK_FAILS(import_text(s,
+                            P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n"
+                               "bad id,HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P2
+                               ",HK,Sinovac,,1,2,2021-06-01,GD,Futian,440300,\n" P2
+                               ",XX,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P3
+                               ",MO,CoronaVac,ORG-100030215,1,2,2021-06-01,GD,Futian,440300,\n" P3
+                               ",MO,CoronaVac,,1,2,2021-13-01,GD,Futian,440300,\n" P3
+                               ",MO,CoronaVac,,1,2,2021-06-02,GD,Futian,820000,\n" P3
+                               ",XX,CoronaVac,,0,2,2019-01-01,GD,,440300,\n",
+                            &at_2026, &r),
+                HB_EINVAL, "doses.csv: 10 problems in 8 doses; nothing was imported");
+    const char *d = problems_of(&r);
     CHECK_CONTAINS(d, "doses.csv:3:1: field 'person': must be a pseudonym");
     CHECK_CONTAINS(d, "doses.csv:4:");
     CHECK_CONTAINS(d, "field 'product': 'Sinovac' is not a known product");
@@ -80,27 +108,117 @@ TEST(vaccine__import_checks_every_line_and_writes_all_or_nothing)
     CHECK_CONTAINS(d, "field 'manufacturer': 'ORG-100030215' does not make CoronaVac");
     CHECK_CONTAINS(d, "doses.csv:7:");
     CHECK_CONTAINS(d, "field 'region': 820000 is in MO, not in GD");
-    CHECK_INT_EQ(r.rows, 0);
+    /* Every bad field of a line is a problem of its own, with its parts apart. */
+    CHECK_INT_EQ(r.nerrors, 10);
+    CHECK_INT_EQ(r.nlisted, 10);
+    const hb_vaccine_import_error *last = &r.errors[6];
+    CHECK_INT_EQ(last->record, 8);
+    CHECK_INT_EQ(last->line, 9);
+    CHECK_INT_EQ(last->column, 37);
+    CHECK_STR_EQ(last->field, "residence");
+    CHECK_STR_EQ(r.errors[7].field, "dose_number");
+    CHECK_STR_EQ(r.errors[8].field, "date");
+    CHECK_STR_EQ(r.errors[9].field, "site");
+    CHECK_STR_EQ(r.errors[9].reason, "must not be empty");
+    CHECK_INT_EQ(r.rows, 8);
+    CHECK_INT_EQ(r.inserted, 0);
     hb_vaccine_import_report_dispose(&r);
-    hb_vaccine_dose *doses;
-    size_t n;
-    CHECK_OK(hb_vaccine_doses_of(s, P1, &doses, &n));
-    CHECK_INT_EQ(n, 0); /* the good first line was not written either */
-    hb_free(doses);
-
-    import_ok(s, P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n", 1);
-    /* A clash with a stored dose rolls the whole file back and names the line. */
-    snprintf(text, sizeof text,
-             "%s" P2 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P1
-             ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n",
-             header);
-    CHECK_FAILS(hb_vaccine_import(s, "again.csv", text, strlen(text), day("2026-01-01"), &r),
-                HB_ECONFLICT, "again.csv:3: a dose of CoronaVac on 2021-06-01 is already");
-    hb_vaccine_import_report_dispose(&r);
-    CHECK_OK(hb_vaccine_doses_of(s, P2, &doses, &n));
-    CHECK_INT_EQ(n, 0);
-    hb_free(doses);
+    CHECK_INT_EQ(doses_stored(s, P1), 0); /* the good first line was not written either */
     hb_store_close(s);
+}
+
+/* A file sent again changes nothing; a dose recorded differently under the same key (person, day,
+ * product) is a problem, and so is a second, different line for it in one file. */
+TEST(vaccine__import_again_is_harmless_and_a_different_dose_is_refused)
+{
+    hb_store *s = migrated();
+    hb_vaccine_import_report r;
+    import_ok(s, P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n", 1);
+    CHECK_OK(import_text(s,
+                         P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P2
+                            ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n",
+                         &at_2026, &r));
+    CHECK_INT_EQ(r.inserted, 1);
+    CHECK_INT_EQ(r.unchanged, 1);
+    hb_vaccine_import_report_dispose(&r);
+    CHECK_FAILS(import_text(s,
+                            P3 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P1
+                               ",HK,CoronaVac,,1,2,2021-06-01,GD,Nanshan,440300,\n",
+                            &at_2026, &r),
+                HB_EINVAL, "1 problem in 2 doses");
+    CHECK_INT_EQ(r.nlisted, 1);
+    CHECK_STR_EQ(r.errors[0].field, "site");
+    CHECK_INT_EQ(r.errors[0].line, 3);
+    CHECK_CONTAINS(r.errors[0].reason, "already recorded for this person with another site");
+    hb_vaccine_import_report_dispose(&r);
+    CHECK_FAILS(import_text(s,
+                            P3 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,L1\n" P3
+                               ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,L2\n",
+                            &at_2026, &r),
+                HB_EINVAL, "problem in line 3");
+    CHECK_STR_EQ(r.errors[0].field, "lot");
+    CHECK_INT_EQ(r.inserted, 0);
+    hb_vaccine_import_report_dispose(&r);
+    CHECK_INT_EQ(doses_stored(s, P3), 0);
+    CHECK_INT_EQ(doses_stored(s, P1), 1);
+    hb_store_close(s);
+}
+
+static bool only_gd(const char *jurisdiction, void *payload)
+{
+    (*(int *)payload)++;
+    return strcmp(jurisdiction, "GD") == 0;
+}
+
+/* The caller's rights come from its policy, asked per dose; the recorder is kept with the dose;
+ * the import joins the caller's transaction. */
+TEST(vaccine__import_asks_who_may_record_and_keeps_the_recorder)
+{
+    hb_store *s = migrated();
+    hb_org org = { .kind = HB_ORG_HOSPITAL };
+    snprintf(org.code, sizeof org.code, "gd-szh");
+    snprintf(org.name, sizeof org.name, "Shenzhen People's Hospital");
+    snprintf(org.jurisdiction, sizeof org.jurisdiction, "GD");
+    CHECK_OK(hb_org_create(s, &org));
+    int asked = 0;
+    hb_vaccine_import_options opt = { at_2026.today, "gd-szh", only_gd, &asked };
+    hb_vaccine_import_report r;
+    CHECK_FAILS(import_text(s,
+                            P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n" P2
+                               ",HK,CoronaVac,,1,2,2021-06-01,HK,QMH,,\n",
+                            &opt, &r),
+                HB_EPERM, "not yours to record");
+    CHECK_INT_EQ(asked, 2);
+    CHECK(r.errors[0].denied);
+    CHECK_STR_EQ(r.errors[0].field, "administered_in");
+    CHECK_INT_EQ(r.errors[0].record, 2);
+    hb_vaccine_import_report_dispose(&r);
+    CHECK_INT_EQ(doses_stored(s, P1), 0);
+    CHECK_OK(hb_store_begin(s));
+    CHECK_OK(import_text(s, P1 ",HK,CoronaVac,,1,2,2021-06-01,GD,Futian,440300,\n", &opt, &r));
+    hb_vaccine_import_report_dispose(&r);
+    CHECK(hb_store_in_transaction(s));
+    CHECK_OK(hb_store_commit(s));
+    char residence[3];
+    bool recorded, given_there;
+    CHECK_OK(hb_vaccine_holders(s, P1, "gd-szh", "GD", residence, &recorded, &given_there));
+    CHECK_STR_EQ(residence, "HK");
+    CHECK(recorded && given_there);
+    CHECK_OK(hb_vaccine_holders(s, P1, "hk-dh", "HK", residence, &recorded, &given_there));
+    CHECK(!recorded && !given_there);
+    CHECK_FAILS(hb_vaccine_holders(s, P2, "hk-dh", "HK", residence, &recorded, &given_there),
+                HB_ENOTFOUND, NULL);
+    hb_store_close(s);
+}
+
+/* A dose given at 07:00 in Guangzhou (23:00 UTC the day before) is dated today. */
+TEST(vaccine__today_is_the_bay_areas)
+{
+    setenv("HEALTHYBAY_NOW", "2021-08-19T23:00:00Z", 1);
+    CHECK_INT_EQ(hb_vaccine_today(), day("2021-08-20"));
+    setenv("HEALTHYBAY_NOW", "2021-08-19T15:59:59Z", 1);
+    CHECK_INT_EQ(hb_vaccine_today(), day("2021-08-19"));
+    unsetenv("HEALTHYBAY_NOW");
 }
 
 TEST(vaccine__record_one_dose_names_the_field)
@@ -342,8 +460,7 @@ TEST(vaccine__certificate_from_records_verifies_with_the_database_trust_list)
                            1625097600 /* 2021-07-01 */, 365 };
     CHECK_OK(hb_dcc_keys_generate(&spec));
     CHECK_FAILS(hb_dcc_keys_generate(&spec), HB_ECONFLICT, "never overwritten");
-    char key[600], cert[600];
-    snprintf(key, sizeof key, "%s/dsc.key", dir);
+    char cert[600];
     snprintf(cert, sizeof cert, "%s/dsc.pem", dir);
     size_t len;
     char *pem = hb_test_read_file(cert, &len);
@@ -363,28 +480,50 @@ TEST(vaccine__certificate_from_records_verifies_with_the_database_trust_list)
     CHECK(strncmp(uvci, "URN:UVCI:01:CN:", 15) == 0);
     CHECK_CONTAINS(json, "\"gnt\":\"TAI<MAN\"");
     CHECK_CONTAINS(json, "\"vp\":\"1157024006\"");
+    hb_free(json);
     hb_dcc_signer *signer;
-    CHECK_OK(hb_dcc_signer_load(&signer, key, cert));
-    char *hc1;
+    CHECK_OK(hb_vaccine_signer_load(&signer, dir));
+    hb_vaccine_certificate c;
     int64_t iat = 1629417600; /* 2021-08-20 */
-    CHECK_OK(hb_dcc_issue(&hc1, signer, json, "CN", iat, iat + 180 * 86400));
-    uint8_t kid[8];
-    hb_dcc_signer_kid(signer, kid);
-    CHECK_OK(hb_vaccine_log_certificate(s, uvci, &doses[0], kid, iat, iat + 180 * 86400));
+    CHECK_FAILS(hb_vaccine_issue(s, signer, P1, &holder, "GD", iat, 400, &c), HB_EINVAL,
+                "signing certificate's validity");
+    CHECK(c.text == NULL);
+    CHECK_FAILS(hb_vaccine_issue(s, signer, P2, &holder, "GD", iat, 180, &c), HB_ENOTFOUND, NULL);
+    CHECK_OK(hb_vaccine_issue(s, signer, P1, &holder, "GD", iat, 180, &c));
+    CHECK(strncmp(c.uvci, "URN:UVCI:01:CN:", 15) == 0);
+    CHECK_INT_EQ(c.expires_at, iat + 180 * 86400);
+    CHECK_STR_EQ(c.dose.product, "CoronaVac");
+    hb_stmt *st;
+    CHECK_OK(hb_store_prepare(s, &st, "SELECT person FROM hb_vaccine_certificates WHERE uvci = ?"));
+    hb_stmt_bind_cstr(st, 1, c.uvci);
+    CHECK_INT_EQ(hb_stmt_step(st), HB_STORE_ROW);
+    CHECK_STR_EQ(hb_stmt_text(st, 0, NULL), P1); /* the log keeps the pseudonym, no name */
+    hb_stmt_finalize(st);
 
     hb_dcc_trust *trust;
     CHECK_OK(hb_vaccine_trust_load(s, &trust));
     CHECK_INT_EQ(hb_dcc_trust_count(trust), 1);
     hb_dcc_result res;
-    CHECK_OK(hb_dcc_verify(&res, trust, hc1, strlen(hc1), iat + 3600, HB_DCC_WANT_JSON));
+    CHECK_OK(hb_dcc_verify(&res, trust, c.text, strlen(c.text), iat + 3600, HB_DCC_WANT_JSON));
     CHECK_MSG(res.valid, "%s", res.message);
     CHECK_STR_EQ(res.signer_jurisdiction, "GD");
-    CHECK_CONTAINS(res.payload_json, uvci);
+    CHECK_CONTAINS(res.payload_json, c.uvci);
+    /* The verdict as the CLI and the API show it; without the payload when asked. */
+    json_t *v = hb_vaccine_verdict_json(&res, true);
+    CHECK_STR_EQ(json_string_value(json_object_get(v, "verdict")), "valid");
+    CHECK_STR_EQ(json_string_value(json_object_get(v, "alg")), "ES256");
+    CHECK_STR_EQ(json_string_value(json_object_get(json_object_get(v, "payload"), "dob")),
+                 "1980-01-02");
+    json_decref(v);
+    v = hb_vaccine_verdict_json(&res, false);
+    CHECK(json_object_get(v, "payload") == NULL);
+    CHECK_STR_EQ(json_string_value(json_object_get(v, "signer")), "GD");
+    json_decref(v);
     hb_dcc_result_dispose(&res);
     hb_dcc_trust_free(trust);
-    hb_dcc_free(hc1);
+    hb_vaccine_certificate_dispose(&c);
+    CHECK(c.text == NULL);
     hb_dcc_signer_free(signer);
-    hb_free(json);
     hb_free(doses);
     hb_store_close(s);
 }
