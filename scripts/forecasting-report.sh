@@ -20,10 +20,14 @@ NOREN=baseline,seasonal-nb,log-ar,ensemble,ensemble-weighted
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hb-forecasting-report.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
+shown() { # a command line as printed: the cut files by their names in the temporary directory
+    echo "$1" | sed "s|$tmp/||g"
+}
+
 run() { # title, then the arguments of healthybay backtest
     title=$1
     shift
-    printf '\n### %s\n\n```\nhealthybay backtest %s\n```\n\n' "$title" "$*"
+    printf '\n### %s\n\n```\nhealthybay backtest %s\n```\n\n' "$title" "$(shown "$*")"
     echo "| model | n | relative WIS | mean WIS | 50% coverage | 95% coverage |"
     echo "|---|---|---|---|---|---|"
     "$HB" backtest --format csv "$@" | awk -F, '$2 == "all" {
@@ -35,7 +39,7 @@ members() { # title, member sets (space-separated), then the arguments of health
     sets=$2
     shift 2
     printf '\n### %s\n\n```\nhealthybay backtest --models ensemble --members SET %s\n```\n\n' \
-        "$title" "$*"
+        "$title" "$(shown "$*")"
     echo "| members | relative WIS | 50% coverage | 95% coverage |"
     echo "|---|---|---|---|"
     for set in $sets; do
