@@ -524,11 +524,11 @@ static int run_backtest(int argc, char **argv)
     "                     trend and recent level, on the last --training periods (default 5\n"     \
     "                     years; 3 years of daily data)\n"                                         \
     "  log-ar             regression of the change in log(count + 10) on the recent growth, the\n" \
-    "                     level and the time of year, per horizon, on the same --training "        \
-    "window\n"                                                                                     \
-    "  ensemble           median of the members' quantiles: seasonal-nb and log-ar (weekly),\n"    \
-    "                     baseline and seasonal-nb (daily), all three (monthly), plus renewal\n"   \
-    "                     when a serial interval is given\n"                                       \
+    "                     level and the time of year, per horizon, on the --training window\n"     \
+    "  ensemble           median of the members' quantiles: renewal, seasonal-nb and log-ar\n"     \
+    "                     (weekly), baseline and renewal (daily), baseline, seasonal-nb and\n"     \
+    "                     log-ar (monthly); without a serial interval no renewal, and daily\n"     \
+    "                     the baseline alone\n"                                                    \
     "  ensemble-weighted  members weighted by 1 / their mean WIS over the last 52 origins\n"       \
     "--members LIST       the ensembles' members instead, e.g. baseline,seasonal-nb,log-ar\n"      \
     "Serial interval (renewal): --si-mean M --si-sd S (days) or --si-distr FILE.csv (per "         \
