@@ -37,8 +37,9 @@ static void one_series(const hb_series *s, int freq)
     (void)hb_forecast(q, HB_MODEL_ENSEMBLE_WEIGHTED, s->values, s->imported, s->length, &opt, &rng);
     hb_forecast_score *scores;
     size_t n;
-    if (s->length <= 40 && hb_forecast_backtest(&scores, &n, s->values, s->imported, s->length,
-                                                s->length / 2, 0x1f, &opt, &rng) == 0)
+    if (s->length <= 40 &&
+        hb_forecast_backtest(&scores, &n, s->values, s->imported, s->length, s->length / 2,
+                             (1u << HB_MODEL_COUNT) - 1, &opt, &rng) == 0)
         hb_forecast_scores_free(scores);
 }
 

@@ -16,11 +16,18 @@
  *                median re-centred on the last value; truncated at 0.
  *   renewal      the renewal equation E[I_t] = R * sum_k w_k I_{t-k} with R drawn from its Cori
  *                posterior over the last rt_window periods (healthybay/rt.h) and negative-binomial
- *                noise whose size is fitted to the one-step errors of the same model in the past.
+ *                noise whose size is fitted to the one-step errors of the same model in the past;
+ *                daily R holds over the horizon, weekly and monthly for the first period only
+ *                (then R = 1).
  *   seasonal_nb  a negative-binomial regression per horizon h (direct, not iterated):
  *                log mu_t = b0 + b1 t + sum_{j<=harmonics} (c_j cos + s_j sin)(2 pi j t/freq)
- *                + d log(1 + y_{t-h}), fitted by IRLS with theta by maximum likelihood
- *                (MASS::glm.nb) on the last training_periods periods; quantiles from qnbinom.
+ *                + d log(1 + y_{t-h}), fitted by maximum likelihood with theta (MASS::glm.nb's
+ *                estimates) on the last training_periods periods, without harmonics when they
+ *                hold less than a year; quantiles from qnbinom.
+ *   log_ar       a regression per horizon h (direct) of the change in z = log(y + 10):
+ *                z_{t+h} - z_t on the last two changes, z_t minus its mean over the training
+ *                window and one yearly harmonic pair (when the window holds a year), by least
+ *                squares on the last training_periods periods; quantiles from its residuals.
  *   ensemble     the median of the members' quantiles, level by level (the hubs' ensemble).
  *   ensemble_weighted  the members' quantiles averaged with weights 1/mean WIS of each member on
  *                forecasts whose targets were observed before the origin (equal weights when none).
@@ -54,12 +61,13 @@ typedef enum hb_forecast_model {
     HB_MODEL_BASELINE,
     HB_MODEL_RENEWAL,
     HB_MODEL_SEASONAL_NB,
+    HB_MODEL_LOG_AR,
     HB_MODEL_ENSEMBLE,
     HB_MODEL_ENSEMBLE_WEIGHTED,
     HB_MODEL_COUNT
 } hb_forecast_model;
 
-/* "baseline", "renewal", "seasonal-nb", "ensemble", "ensemble-weighted". */
+/* "baseline", "renewal", "seasonal-nb", "log-ar", "ensemble", "ensemble-weighted". */
 const char *hb_forecast_model_name(hb_forecast_model model);
 /* The model named name; HB_EINVAL (message lists the names) otherwise. */
 int hb_forecast_model_parse(hb_forecast_model *out, const char *name);
@@ -67,23 +75,36 @@ int hb_forecast_model_parse(hb_forecast_model *out, const char *name);
 typedef struct hb_forecast_options {
     int freq;        /* 365, 52 or 12 */
     size_t horizon;  /* periods ahead, 1 .. HB_FORECAST_HORIZON_MAX */
-    size_t nsamples; /* sample size of the sampled models; default 1000 */
+    size_t nsamples; /* sample size of the sampled models (baseline, renewal); default 500 */
     /* renewal: serial interval in periods (si[0] = 0), e.g. from hb_forecast_si_periods(). */
     const double *si;
     size_t si_len;
     size_t rt_window; /* periods in the Rt window; 0 = default for freq: 7 days, 3 weeks (chosen on
                          the 2014-2016 Hong Kong influenza seasons), 1 month */
-    /* seasonal-nb */
+    /* seasonal-nb and log-ar */
     size_t training_periods; /* 0 = default: 5 years (weekly, monthly), 3 years (daily) */
-    int harmonics;           /* sine/cosine pairs, default 2 */
-    /* ensembles: the members (bit (1 << model) for each of baseline, renewal, seasonal-nb) */
+    int harmonics;           /* seasonal-nb's sine/cosine pairs, default 2 */
+    /* ensembles: the members (bit (1 << model) for each of baseline, renewal, seasonal-nb,
+     * log-ar) */
     unsigned members;
     size_t weight_origins; /* ensemble_weighted: past origins scored for weights; default 52 */
 } hb_forecast_options;
 
-/* Defaults for a frequency (365, 52 or 12): horizon 14 daily, 4 weekly, 3 monthly; every member
- * that needs no serial interval, plus renewal once si is set. */
+/* Defaults for a frequency (365, 52 or 12): horizon 14 daily, 4 weekly, 3 monthly; the ensembles'
+ * members of hb_forecast_default_members(freq, false). A caller with a serial interval sets si
+ * and the members of hb_forecast_default_members(freq, true). */
 void hb_forecast_options_init(hb_forecast_options *opt, int freq);
+
+/*
+ * The ensembles' default members (bits 1 << model) for data of frequency freq, with a serial
+ * interval (with_si: renewal can run) or without. Chosen on early years (docs/forecasting.md):
+ *   daily    baseline, renewal; without a serial interval the baseline alone (no ensemble of
+ *            other models beat it on the first months of COVID-19 in Hong Kong)
+ *   weekly   seasonal-nb, log-ar, and renewal
+ *   monthly  baseline, seasonal-nb, log-ar (renewal is no monthly model: a month holds several
+ *            generations of the infections we watch)
+ */
+unsigned hb_forecast_default_members(int freq, bool with_si);
 
 /*
  * A serial interval given in days (mean > 1, sd > 0), as probabilities per period of period_days

@@ -29,11 +29,13 @@ enum {
     OPT_START,
     OPT_SCORES_OUT,
     OPT_VALUE_COLUMN,
+    OPT_MEMBERS,
 };
 
 /* What both commands are told. */
 typedef struct fc_args {
-    unsigned models; /* bit set of hb_forecast_model */
+    unsigned models;  /* bit set of hb_forecast_model */
+    unsigned members; /* --members, or 0 for the defaults of the frequency */
     size_t horizon, window, samples, seed, training, harmonics, threads;
     hb_epi_si si;
     const char *start, *scores_out;
@@ -94,13 +96,17 @@ static int parse_option(const hb_cli_command *cmd, fc_args *a, int opt)
     case OPT_VALUE_COLUMN:
         a->value_column = optarg;
         return 0;
+    case OPT_MEMBERS:
+        if (parse_models(cmd, optarg, &a->members) != 0)
+            return HB_EXIT_USAGE;
+        if (a->members & ((1u << HB_MODEL_ENSEMBLE) | (1u << HB_MODEL_ENSEMBLE_WEIGHTED)))
+            return hb_cli_usage(cmd, "--members takes single models (baseline, renewal, "
+                                     "seasonal-nb, log-ar)");
+        return 0;
     default:
         return 0;
     }
 }
-
-#define RENEWAL_BITS \
-    ((1u << HB_MODEL_RENEWAL) | (1u << HB_MODEL_ENSEMBLE) | (1u << HB_MODEL_ENSEMBLE_WEIGHTED))
 
 /* Shared state of a run over a file. */
 typedef struct fc_run {
@@ -129,9 +135,11 @@ static int setup_options(fc_run *r, const hb_cli_command *cmd)
     r->opt.training_periods = a->training;
     if (a->harmonics != SIZE_MAX)
         r->opt.harmonics = (int)a->harmonics;
-    if (hb_epi_si_given(&a->si))
-        r->opt.members |= 1u << HB_MODEL_RENEWAL;
-    else if (a->models & (1u << HB_MODEL_RENEWAL))
+    if (a->members)
+        r->opt.members = a->members;
+    else if (hb_epi_si_given(&a->si))
+        r->opt.members = hb_forecast_default_members(freq, true);
+    if (!hb_epi_si_given(&a->si) && ((a->models | a->members) & (1u << HB_MODEL_RENEWAL)))
         return hb_epi_si_check(cmd, &a->si, true);
     return 0;
 }
@@ -244,6 +252,7 @@ static const struct option fc_options[] = {
     { "start", required_argument, NULL, OPT_START },
     { "scores-out", required_argument, NULL, OPT_SCORES_OUT },
     { "value-column", required_argument, NULL, OPT_VALUE_COLUMN },
+    { "members", required_argument, NULL, OPT_MEMBERS },
     { NULL, 0, NULL, 0 },
 };
 
@@ -514,13 +523,18 @@ static int run_backtest(int argc, char **argv)
     "  seasonal-nb        negative-binomial regression: yearly harmonics (--harmonics, 2),\n"      \
     "                     trend and recent level, on the last --training periods (default 5\n"     \
     "                     years; 3 years of daily data)\n"                                         \
-    "  ensemble           median of the members' quantiles (baseline, seasonal-nb, and renewal\n"  \
-    "                     when a serial interval is given)\n"                                      \
+    "  log-ar             regression of the change in log(count + 10) on the recent growth, the\n" \
+    "                     level and the time of year, per horizon, on the --training window\n"     \
+    "  ensemble           median of the members' quantiles: renewal, seasonal-nb and log-ar\n"     \
+    "                     (weekly), baseline and renewal (daily), baseline, seasonal-nb and\n"     \
+    "                     log-ar (monthly); without a serial interval no renewal, and daily\n"     \
+    "                     the baseline alone\n"                                                    \
     "  ensemble-weighted  members weighted by 1 / their mean WIS over the last 52 origins\n"       \
+    "--members LIST       the ensembles' members instead, e.g. baseline,seasonal-nb,log-ar\n"      \
     "Serial interval (renewal): --si-mean M --si-sd S (days) or --si-distr FILE.csv (per "         \
     "period);\n"                                                                                   \
     "defaults by disease with sources in data/serial_intervals.csv.\n"                             \
-    "Sampling: --samples N (default 1000), --seed S (default 1); --threads T (default 2).\n"       \
+    "Sampling: --samples N (default 500), --seed S (default 1); --threads T (default 2).\n"        \
     "--value-column NAME forecasts that column (non-negative numbers, e.g. ILI rates) instead\n"   \
     "of the integer `count`.\n"
 

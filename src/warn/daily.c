@@ -282,7 +282,7 @@ static void forecast(run *r, const hb_db_series *s, outcome *o)
         hb_forecast_si_periods(w, SI_PERIODS, si->mean_days, si->sd_days, s->period_days) == 0) {
         opt.si = w;
         opt.si_len = SI_PERIODS;
-        opt.members |= 1u << HB_MODEL_RENEWAL;
+        opt.members = hb_forecast_default_members(s->freq, true);
     }
     const double *imported = s->imported ? s->imported + o->from : NULL;
     if (hb_forecast(o->q, r->cfg->forecast_model, s->values + o->from, imported, o->t - o->from + 1,

@@ -1,14 +1,17 @@
 /*
- * Tests for the forecasting models, the ensembles and the backtest (src/surveil/forecast*.c):
- * the FluSight baseline's definition, recovery of known dynamics from simulated data, no use of
- * data after the origin, and invalid input.
+ * Tests for the forecasting models, the ensembles and the backtest (src/forecast/forecast*.c):
+ * the FluSight baseline's definition, the seasonal NB regression against MASS::glm.nb, recovery
+ * of known dynamics from simulated data, no use of data after the origin, and invalid input.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
+#include "parity/fixture.h"
 #include "healthybay/forecast.h"
+#include "forecast/forecast_int.h"
 #include "healthybay/rt.h"
 
 #define Q HB_FORECAST_NQUANTILES
@@ -205,6 +208,122 @@ TEST(forecast__backtest_uses_only_data_before_each_origin)
     hb_forecast_scores_free(b);
 }
 
+/* Weekly, the renewal model's R holds for the first week only: from an epidemic growing 30% a
+ * week, the first week continues the growth and the later ones stay at its level. */
+TEST(forecast__renewal_holds_r_one_week_in_weekly_data)
+{
+    double y[40];
+    for (int t = 0; t < 40; t++)
+        y[t] = round(50 * exp(0.26 * t / 4.0) * (1 + 0.02 * (t % 3)));
+    double si[10];
+    CHECK_OK(hb_forecast_si_periods(si, 10, 3.6, 1.6, 7));
+    hb_forecast_options opt;
+    hb_forecast_options_init(&opt, 52);
+    opt.si = si, opt.si_len = 10, opt.nsamples = 4000;
+    hb_rng rng;
+    hb_rng_seed(&rng, 2);
+    double q[4 * Q];
+    CHECK_OK(hb_forecast(q, HB_MODEL_RENEWAL, y, NULL, 40, &opt, &rng));
+    double first = q[11];
+    CHECK_MSG(first > 1.03 * y[39], "week 1 median %g after %g", first, y[39]);
+    for (size_t h = 2; h <= 4; h++)
+        CHECK_MSG(fabs(q[(h - 1) * Q + 11] / first - 1) < 0.05, "week %zu median %g vs %g", h,
+                  q[(h - 1) * Q + 11], first);
+}
+
+/* log-ar: a series growing exactly 3% a period on the log(y + 10) scale is continued exactly
+ * (the growth terms are constant, so aliased with the intercept, and every residual is 0). */
+TEST(forecast__log_ar_continues_exact_growth)
+{
+    double y[120];
+    for (int t = 0; t < 120; t++)
+        y[t] = exp(log(20) + 0.03 * t) - 10;
+    hb_forecast_options opt;
+    hb_forecast_options_init(&opt, 52);
+    double q[4 * Q];
+    CHECK_OK(hb_forecast(q, HB_MODEL_LOG_AR, y, NULL, 120, &opt, NULL));
+    for (size_t h = 1; h <= 4; h++) {
+        double want = exp(log(20) + 0.03 * (double)(119 + h)) - 10;
+        for (size_t j = 0; j < Q; j++)
+            CHECK_NEAR_REL(q[(h - 1) * Q + j], want, 1e-8);
+    }
+    /* A flat series: every regressor but the intercept is constant, the forecast is flat. */
+    for (int t = 0; t < 120; t++)
+        y[t] = 7;
+    CHECK_OK(hb_forecast(q, HB_MODEL_LOG_AR, y, NULL, 120, &opt, NULL));
+    for (size_t i = 0; i < 4 * Q; i++)
+        CHECK_NEAR_REL(q[i], 7, 1e-9);
+}
+
+/* log-ar on the seasonal NB series of the test above: medians follow the season and the 90%
+ * intervals hold about 90% of the observations. */
+TEST(forecast__log_ar_forecasts_a_seasonal_series)
+{
+    enum { N = 312 };
+    double y[N + 4], mu[N + 4];
+    hb_rng rng;
+    hb_rng_seed(&rng, 5);
+    for (int t = 0; t < N + 4; t++) {
+        mu[t] = exp(4 + 0.8 * cos(2 * M_PI * t / (365.25 / 7)) + 0.3 * sin(2 * M_PI * t / 52.18));
+        y[t] = hb_rng_nbinom(&rng, mu[t], 20);
+    }
+    hb_forecast_options opt;
+    hb_forecast_options_init(&opt, 52);
+    double q[4 * Q];
+    int inside = 0;
+    for (int origin = N - 40; origin < N; origin++) {
+        CHECK_OK(hb_forecast(q, HB_MODEL_LOG_AR, y, NULL, (size_t)origin, &opt, NULL));
+        for (size_t h = 1; h <= 4; h++) {
+            double m = mu[origin + (int)h - 1], v = y[origin + (int)h - 1];
+            CHECK_MSG(fabs(q[(h - 1) * Q + 11] / m - 1) < 0.35, "origin %d h %zu: %g vs %g", origin,
+                      h, q[(h - 1) * Q + 11], m);
+            inside += q[(h - 1) * Q + 2] <= v && v <= q[(h - 1) * Q + 20];
+        }
+    }
+    CHECK_MSG(inside >= 128 && inside <= 156, "90%% intervals held %d of 160", inside);
+    /* Too short, or a training window too short for 30 rows per horizon. */
+    CHECK_FAILS(hb_forecast(q, HB_MODEL_LOG_AR, y, NULL, 35, &opt, NULL), HB_ENODATA,
+                "at least 30");
+    opt.training_periods = 20;
+    CHECK_FAILS(hb_forecast(q, HB_MODEL_LOG_AR, y, NULL, N, &opt, NULL), HB_ENODATA, "at least 30");
+}
+
+/* The ensembles' default members depend on the frequency and on a serial interval (chosen on
+ * early years). */
+TEST(forecast__default_members_by_frequency)
+{
+    unsigned base = 1u << HB_MODEL_BASELINE, renewal = 1u << HB_MODEL_RENEWAL;
+    unsigned nb = 1u << HB_MODEL_SEASONAL_NB, ar = 1u << HB_MODEL_LOG_AR;
+    CHECK_INT_EQ(hb_forecast_default_members(52, false), nb | ar);
+    CHECK_INT_EQ(hb_forecast_default_members(52, true), nb | ar | renewal);
+    CHECK_INT_EQ(hb_forecast_default_members(12, true), base | nb | ar);
+    CHECK_INT_EQ(hb_forecast_default_members(365, false), base);
+    CHECK_INT_EQ(hb_forecast_default_members(365, true), base | renewal);
+    hb_forecast_options opt;
+    hb_forecast_options_init(&opt, 52);
+    CHECK_INT_EQ(opt.members, nb | ar);
+    CHECK_INT_EQ(opt.nsamples, 500);
+}
+
+/* The least-squares solver drops aliased columns (coefficient 0) as R's lm does and solves for
+ * the rest. Columns: 1, t, 0, 2t (x3 aliased with x1, x2 all zero); y = 3 + 2t. */
+TEST(forecast__solver_drops_aliased_columns)
+{
+    double a[16] = { 0 }, b[4] = { 0 };
+    for (int t = 0; t < 10; t++) {
+        double x[4] = { 1, t, 0, 2 * t }, y = 3 + 2 * t;
+        for (int r = 0; r < 4; r++) {
+            b[r] += x[r] * y;
+            for (int c = 0; c <= r; c++)
+                a[r * 4 + c] += x[r] * x[c];
+        }
+    }
+    hb_forecast__solve_spd(a, b, 4);
+    CHECK_NEAR_REL(b[0], 3, 1e-12);
+    CHECK_NEAR_REL(b[1], 2, 1e-12);
+    CHECK(b[2] == 0 && b[3] == 0);
+}
+
 TEST(forecast__rejects_bad_input)
 {
     double y[30], q[4 * Q];
@@ -238,4 +357,44 @@ TEST(forecast__rejects_bad_input)
     CHECK_OK(hb_forecast(q, HB_MODEL_ENSEMBLE, y, NULL, 30, &opt, &rng));
     for (size_t i = 0; i < 4 * Q; i++)
         CHECK(isfinite(q[i]) && q[i] > 0);
+}
+
+/* The seasonal NB regression against MASS::glm.nb and qnbinom on real weekly, monthly and daily
+ * series (fixtures from tests/parity/forecast_nb.R): the same maximum-likelihood fit, so the same
+ * quantiles. glm.nb
+ * stops its theta iterations at a step of 1.2e-4 (theta.ml's eps), our Newton steps go on to
+ * 1e-5: a quantile may sit on the other side of an integer boundary, by 1, in a few places. */
+TEST(forecast__seasonal_nb_matches_mass_glm_nb)
+{
+    fixture *in = fixture_load("forecast_nb/input.csv");
+    fixture *c = fixture_load("forecast_nb/cases.csv");
+    const double *sid = fixture_col(in, "series"), *count = fixture_col(in, "count");
+    size_t compared = 0, off_by_one = 0;
+    for (size_t k = 0; k < c->nrows; k++) {
+        double y[800];
+        size_t len = 0;
+        for (size_t i = 0; i < in->nrows && len < 800; i++)
+            if (sid[i] == fixture_col(c, "series")[k])
+                y[len++] = count[i];
+        hb_forecast_options opt;
+        hb_forecast_options_init(&opt, (int)fixture_col(c, "freq")[k]);
+        size_t n = (size_t)fixture_col(c, "n")[k], h = (size_t)fixture_col(c, "h")[k];
+        CHECK_MSG(n <= len, "case %zu: n %zu, series of %zu", k, n, len);
+        opt.horizon = h;
+        double q[14 * Q];
+        CHECK_OK(hb_forecast(q, HB_MODEL_SEASONAL_NB, y, NULL, n, &opt, NULL));
+        for (size_t j = 0; j < Q; j++) {
+            char col[8];
+            snprintf(col, sizeof col, "q%zu", j + 1);
+            double want = fixture_col(c, col)[k], got = q[(h - 1) * Q + j];
+            CHECK_MSG(fabs(got - want) <= 1, "case %zu (n %zu h %zu) level %g: %g vs R %g", k, n, h,
+                      levels[j], got, want);
+            off_by_one += got != want;
+            compared++;
+        }
+    }
+    CHECK_MSG(off_by_one * 100 <= compared, "%zu of %zu quantiles differ from R by 1", off_by_one,
+              compared);
+    fixture_free(in);
+    fixture_free(c);
 }

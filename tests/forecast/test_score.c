@@ -1,4 +1,4 @@
-/* Tests for surveil/score.c: WIS against the interval form computed in R (tests/parity/wis.R). */
+/* Tests for forecast/score.c: WIS against the interval form computed in R (tests/parity/wis.R). */
 #include <math.h>
 #include <stdio.h>
 

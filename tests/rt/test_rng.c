@@ -1,4 +1,4 @@
-/* Tests for surveil/rng.c: moments of each distribution, reproducibility, ranges. */
+/* Tests for rt/rng.c: moments of each distribution, reproducibility, ranges. */
 #include <math.h>
 
 #include "harness.h"

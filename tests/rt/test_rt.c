@@ -1,5 +1,5 @@
 /*
- * Tests for surveil/rt.c: parity with R's EpiEstim 2.2-4 on its own datasets (fixtures written by
+ * Tests for rt/rt.c: parity with R's EpiEstim 2.2-4 on its own datasets (fixtures written by
  * tests/parity/epiestim.R), hand-checked small cases, and invalid input.
  */
 #include <math.h>

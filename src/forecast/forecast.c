@@ -1,7 +1,8 @@
 /*
- * surveil/forecast.c — the forecasting front door: options, input checks, model dispatch, the two
- * ensembles and the rolling-origin backtest (see healthybay/forecast.h). The single models live
- * in forecast_baseline.c, forecast_renewal.c and forecast_nb.c.
+ * forecast/forecast.c — the forecasting front door: options, input checks, model dispatch, the two
+ * ensembles, the rolling-origin backtest (see healthybay/forecast.h) and the helpers the models
+ * share. The single models live in forecast_baseline.c, forecast_renewal.c, forecast_nb.c and
+ * forecast_ar.c.
  *
  * The weighted ensemble needs its members' past performance. The backtest keeps every member
  * score it computes and weighs an origin's members by the scores whose targets were observed
@@ -15,8 +16,8 @@
 #include <string.h>
 
 #include "healthybay/rt.h"
-#include "surveil/forecast_int.h"
-#include "surveil/stats.h"
+#include "forecast/forecast_int.h"
+#include "rt/stats.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/limits.h"
@@ -24,11 +25,12 @@
 const double hb_forecast__levels[HB_FORECAST_NQUANTILES] = HB_FORECAST_QUANTILE_LEVELS;
 
 #define Q HB_FORECAST_NQUANTILES
-#define SINGLE_MODELS \
-    ((1u << HB_MODEL_BASELINE) | (1u << HB_MODEL_RENEWAL) | (1u << HB_MODEL_SEASONAL_NB))
+#define SINGLE_MODELS                                                                      \
+    ((1u << HB_MODEL_BASELINE) | (1u << HB_MODEL_RENEWAL) | (1u << HB_MODEL_SEASONAL_NB) | \
+     (1u << HB_MODEL_LOG_AR))
 
 static const char *const model_names[HB_MODEL_COUNT] = {
-    "baseline", "renewal", "seasonal-nb", "ensemble", "ensemble-weighted",
+    "baseline", "renewal", "seasonal-nb", "log-ar", "ensemble", "ensemble-weighted",
 };
 
 const char *hb_forecast_model_name(hb_forecast_model model)
@@ -45,7 +47,7 @@ int hb_forecast_model_parse(hb_forecast_model *out, const char *name)
             return 0;
         }
     return hb_error_set(HB_EINVAL,
-                        "unknown model '%s' (baseline, renewal, seasonal-nb, ensemble, "
+                        "unknown model '%s' (baseline, renewal, seasonal-nb, log-ar, ensemble, "
                         "ensemble-weighted)",
                         name);
 }
@@ -55,10 +57,30 @@ void hb_forecast_options_init(hb_forecast_options *opt, int freq)
     memset(opt, 0, sizeof *opt);
     opt->freq = freq;
     opt->horizon = freq == 365 ? 14 : freq == 52 ? 4 : 3;
-    opt->nsamples = 1000;
+    /* 500 draws: on Hong Kong influenza 2015-2016 the ensemble's relative WIS was 0.636 with
+     * 250 and 500, 0.635 with 1000 and 4000, and drawing is most of the renewal model's cost. */
+    opt->nsamples = 500;
     opt->harmonics = 2;
-    opt->members = (1u << HB_MODEL_BASELINE) | (1u << HB_MODEL_SEASONAL_NB);
+    opt->members = hb_forecast_default_members(freq, false);
     opt->weight_origins = 52;
+}
+
+unsigned hb_forecast_default_members(int freq, bool with_si)
+{
+    /* The members whose median scored best on early data (scripts/forecasting-report.sh,
+     * "Selection"). Weekly, Hong Kong influenza 2015-2016: relative WIS 0.64 with renewal,
+     * seasonal-nb and log-ar, 0.68 adding the baseline; 0.67 for seasonal-nb and log-ar, 0.69
+     * adding the baseline. Monthly, Guangdong 2009-2012: 0.69 with all three, 1.13 without
+     * log-ar, 1.28 without the baseline. Daily, Hong Kong COVID-19 March-June 2020: 0.83 for
+     * baseline and renewal, 0.89 adding seasonal-nb; without renewal every ensemble tried was
+     * worse than the baseline alone (1.04-1.18). */
+    unsigned base = 1u << HB_MODEL_BASELINE, renewal = 1u << HB_MODEL_RENEWAL;
+    unsigned nb = 1u << HB_MODEL_SEASONAL_NB, ar = 1u << HB_MODEL_LOG_AR;
+    if (freq == 365)
+        return with_si ? base | renewal : base;
+    if (freq == 52)
+        return nb | ar | (with_si ? renewal : 0);
+    return base | nb | ar;
 }
 
 int hb_forecast_si_periods(double *out, size_t len, double mean_days, double sd_days,
@@ -82,6 +104,58 @@ int hb_forecast_si_periods(double *out, size_t len, double mean_days, double sd_
     return rc;
 }
 
+double hb_forecast__year_periods(int freq)
+{
+    return freq == 365 ? 365.25 : freq == 52 ? 365.25 / 7 : 12;
+}
+
+size_t hb_forecast__training_periods(const hb_forecast_options *opt)
+{
+    if (opt->training_periods > 0)
+        return opt->training_periods;
+    return (size_t)(opt->freq == 365 ? 3 * 365 : 5 * opt->freq);
+}
+
+unsigned hb_forecast__solve_spd(double *a, double *b, size_t p)
+{
+    bool aliased[HB_FORECAST_SOLVE_MAX] = { false };
+    unsigned mask = 0;
+    assert(p <= HB_FORECAST_SOLVE_MAX);
+    for (size_t j = 0; j < p; j++) {
+        double d = a[j * p + j];
+        for (size_t k = 0; k < j; k++)
+            d -= a[j * p + k] * a[j * p + k];
+        /* R's lm uses a relative tolerance of 1e-7 on the pivots of its QR; this is its square
+         * for the squared pivots of Cholesky. */
+        aliased[j] = !(d > 1e-14 * a[j * p + j]) || !(d > 0);
+        if (aliased[j]) {
+            mask |= 1u << j;
+            a[j * p + j] = 1;
+            for (size_t i = j + 1; i < p; i++)
+                a[i * p + j] = 0;
+            continue;
+        }
+        a[j * p + j] = sqrt(d);
+        for (size_t i = j + 1; i < p; i++) {
+            double s = a[i * p + j];
+            for (size_t k = 0; k < j; k++)
+                s -= a[i * p + k] * a[j * p + k];
+            a[i * p + j] = s / a[j * p + j];
+        }
+    }
+    for (size_t i = 0; i < p; i++) {
+        for (size_t k = 0; k < i; k++)
+            b[i] -= a[i * p + k] * b[k];
+        b[i] = aliased[i] ? 0 : b[i] / a[i * p + i];
+    }
+    for (size_t i = p; i-- > 0;) {
+        for (size_t k = i + 1; k < p; k++)
+            b[i] -= a[k * p + i] * b[k];
+        b[i] = aliased[i] ? 0 : b[i] / a[i * p + i];
+    }
+    return mask;
+}
+
 size_t hb_forecast__rt_window(const hb_forecast_options *opt)
 {
     if (opt->rt_window > 0)
@@ -91,11 +165,9 @@ size_t hb_forecast__rt_window(const hb_forecast_options *opt)
 
 void hb_forecast__from_samples(double *q, double *samples, size_t n)
 {
-    hb_surveil__sort(samples, n);
-    for (size_t j = 0; j < Q; j++) {
-        double v = hb_surveil__quantile7(samples, n, hb_forecast__levels[j]);
-        q[j] = v > 0 ? v : 0;
-    }
+    hb_rt__quantiles7(q, samples, n, hb_forecast__levels, Q);
+    for (size_t j = 0; j < Q; j++)
+        q[j] = q[j] > 0 ? q[j] : 0;
 }
 
 static int check_options(const hb_forecast_options *opt)
@@ -111,8 +183,8 @@ static int check_options(const hb_forecast_options *opt)
     if (opt->harmonics < 0 || opt->harmonics > 4)
         return hb_error_set(HB_EINVAL, "harmonics must be 0..4, got %d", opt->harmonics);
     if ((opt->members & SINGLE_MODELS) == 0 || (opt->members & ~SINGLE_MODELS) != 0)
-        return hb_error_set(HB_EINVAL, "ensemble members must be among baseline, renewal and "
-                                       "seasonal-nb");
+        return hb_error_set(HB_EINVAL, "ensemble members must be among baseline, renewal, "
+                                       "seasonal-nb and log-ar");
     return 0;
 }
 
@@ -146,6 +218,8 @@ static int single(double *q, hb_forecast_model model, const double *y, const dou
         return hb_forecast__renewal(q, y, imported, n, opt, rng);
     case HB_MODEL_SEASONAL_NB:
         return hb_forecast__seasonal_nb(q, y, n, opt);
+    case HB_MODEL_LOG_AR:
+        return hb_forecast__log_ar(q, y, n, opt);
     default:
         assert(model < HB_MODEL_ENSEMBLE); /* the ensembles are not single models */
         return HB_ERROR;
@@ -172,7 +246,7 @@ static void combine(double *q, const double *member_q, const bool *have, const d
             }
         }
         assert(k > 0);
-        q[i] = weights ? sum / wsum : hb_surveil__median(vals, k);
+        q[i] = weights ? sum / wsum : hb_rt__median(vals, k);
     }
 }
 

@@ -1,5 +1,5 @@
 /*
- * surveil/rt.c — Cori et al.'s Rt estimator, a port of EpiEstim 2.2-4 (see healthybay/rt.h).
+ * rt/rt.c — Cori et al.'s Rt estimator, a port of EpiEstim 2.2-4 (see healthybay/rt.h).
  *
  * How: the overall infectivity Lambda_t is computed once (O(length * si_len)), then its prefix
  * sums and those of the local cases give every window's posterior in O(1). The quantiles come
@@ -17,8 +17,8 @@
 #define MATHLIB_STANDALONE
 #include <Rmath.h>
 
-#include "surveil/rt_int.h"
-#include "surveil/stats.h"
+#include "rt/rt_int.h"
+#include "rt/stats.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/limits.h"
@@ -304,9 +304,9 @@ static void pool_window(hb_rt_window *w, double *draws, const double *means, con
     for (size_t i = 0; i < n; i++)
         ss += (draws[i] - w->mean) * (draws[i] - w->mean);
     w->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
-    hb_surveil__sort(draws, n);
+    hb_rt__sort(draws, n);
     for (int j = 0; j < HB_RT_NQUANTILES; j++)
-        w->q[j] = hb_surveil__quantile7(draws, n, quantile_levels[j]);
+        w->q[j] = hb_rt__quantile7(draws, n, quantile_levels[j]);
 }
 
 int hb_rt_estimate_uncertain(hb_rt_window *out, size_t nwindows, const double *local,

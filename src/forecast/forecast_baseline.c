@@ -1,6 +1,7 @@
 /*
- * surveil/forecast_baseline.c — the forecast hubs' baseline (FluSight-baseline, COVIDhub-baseline),
- * a port of reichlab covidModels' fit_quantile_baseline() + predict.quantile_baseline():
+ * forecast/forecast_baseline.c — the forecast hubs' baseline (FluSight-baseline,
+ * COVIDhub-baseline), a port of reichlab covidModels' fit_quantile_baseline() +
+ * predict.quantile_baseline():
  *
  *   1. d = the first differences of the history; with their negatives they form a symmetric
  *      distribution of one-period changes.
@@ -13,8 +14,8 @@
  */
 #include <math.h>
 
-#include "surveil/forecast_int.h"
-#include "surveil/stats.h"
+#include "forecast/forecast_int.h"
+#include "rt/stats.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -38,7 +39,7 @@ static void symmetric_changes(double *sym, const double *y, size_t n)
         sym[t - 1] = y[t] - y[t - 1];
         sym[m + t - 1] = -(y[t] - y[t - 1]);
     }
-    hb_surveil__sort(sym, 2 * m);
+    hb_rt__sort(sym, 2 * m);
 }
 
 int hb_forecast__baseline(double *q, const double *y, size_t n, const hb_forecast_options *opt,
@@ -58,7 +59,7 @@ int hb_forecast__baseline(double *q, const double *y, size_t n, const hb_forecas
     symmetric_changes(sym, y, n);
     double last = y[n - 1];
     for (size_t i = 0; i < ns; i++) {
-        changes[i] = hb_surveil__quantile7(sym, m2, (double)i / (double)(ns - 1));
+        changes[i] = hb_rt__quantile7(sym, m2, (double)i / (double)(ns - 1));
         raw[i] = last + changes[i];
         work[i] = raw[i];
     }
@@ -69,7 +70,7 @@ int hb_forecast__baseline(double *q, const double *y, size_t n, const hb_forecas
             raw[i] += changes[i];
             work[i] = raw[i];
         }
-        double shift = hb_surveil__median(work, ns) - last;
+        double shift = hb_rt__median(work, ns) - last;
         for (size_t i = 0; i < ns; i++)
             work[i] -= shift; /* work is sorted; a shift keeps it sorted */
         hb_forecast__from_samples(q + (h - 1) * Q, work, ns);

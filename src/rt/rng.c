@@ -1,5 +1,5 @@
 /*
- * surveil/rng.c — xoshiro256** with splitmix64 seeding, and the few distributions the Rt and
+ * rt/rng.c — xoshiro256** with splitmix64 seeding, and the few distributions the Rt and
  * forecasting code samples from (see healthybay/rng.h).
  *
  * The deviates are textbook algorithms chosen for being exact (no normal approximations) and

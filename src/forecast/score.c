@@ -1,5 +1,5 @@
 /*
- * surveil/score.c — the weighted interval score and interval coverage (see healthybay/score.h).
+ * forecast/score.c — the weighted interval score and interval coverage (see healthybay/score.h).
  *
  * WIS is computed in its quantile (pinball-loss) form; tests/parity/wis.R computes the interval
  * form in R on the same forecasts, and the tests check that both agree.

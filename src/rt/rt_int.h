@@ -1,8 +1,8 @@
 /*
- * surveil/rt_int.h — Rt internals shared with the renewal forecast (forecast_renewal.c).
+ * rt/rt_int.h — Rt internals shared with the renewal forecast (forecast_renewal.c).
  */
-#ifndef HB_SURVEIL_RT_INT_H
-#define HB_SURVEIL_RT_INT_H
+#ifndef HB_RT_RT_INT_H
+#define HB_RT_RT_INT_H
 
 #include <stddef.h>
 
